@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/** A command registers itself and reports its exit code through setCode. */
+export type Register = (program: Command, setCode: (code: number) => void) => void;
+
+// One line per command module; keep sorted.
+export const commands: Register[] = [];

@@ -1,0 +1,86 @@
+import * as OpenCC from "opencc-js/t2cn";
+
+/**
+ * Text normalisation shared by every reader (spec §1.4): traditional → simplified (phrase level,
+ * Taiwan phrases included, so 規範性檔案 → 规范性文件, 資訊 → 信息, 網路 → 网络), full-width digits,
+ * letters and punctuation to ASCII, odd spaces folded. Offsets are not preserved one-to-one, so
+ * provenance offsets refer to the normalised text.
+ */
+
+type Converter = (s: string) => string;
+let t2s: Converter | undefined;
+function converter(): Converter {
+  // twp = Taiwan with phrases; it also handles plain traditional text.
+  t2s ??= OpenCC.Converter({ from: "twp", to: "cn" }) as Converter;
+  return t2s;
+}
+
+/** Vocabulary the phrase converter leaves or produces in a form the field labels do not use. */
+const VOCABULARY: [RegExp, string][] = [
+  [/档案/g, "文件"], // plain-character conversion of 檔案 (the spec's §1.4 step 3)
+  [/资讯/g, "信息"],
+  [/网路/g, "网络"],
+];
+
+/** Quick test: does the text contain characters that differ between traditional and simplified? */
+const TRADITIONAL_HINT = /[這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複]/;
+
+export function toSimplified(text: string): string {
+  if (!TRADITIONAL_HINT.test(text)) return text;
+  let out = converter()(text);
+  for (const [re, to] of VOCABULARY) out = out.replace(re, to);
+  return out;
+}
+
+const FULLWIDTH: Record<string, string> = {
+  "（": "(", "）": ")", "：": ":", "，": ",", "．": ".", "；": ";", "／": "/", "－": "-", "＋": "+",
+  "％": "%", "＝": "=", "＠": "@", "｜": "|", "〔": "〔", "【": "[", "】": "]", "“": "\"", "”": "\"",
+  "「": "\"", "」": "\"", "『": "\"", "』": "\"", "‘": "'", "’": "'", "　": " ", "\u00a0": " ",
+  "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
+  "\u2060": "", "\u00ad": "", "﹑": "、", "—": "—", "–": "-", "−": "-",
+};
+
+/** Full-width ASCII forms (digits, letters, punctuation) and the listed look-alikes to their plain forms. */
+export function foldWidth(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCodePoint(code - 0xfee0);
+    else out += FULLWIDTH[ch] ?? ch;
+  }
+  return out;
+}
+
+/** Document-level normalisation: simplified characters, folded widths, unified line ends. */
+export function normaliseText(text: string): string {
+  return foldWidth(toSimplified(text)).replace(/\r\n?/g, "\n");
+}
+
+/** Ordinal prefixes: 一、 (一) 1. 1、 其中: — stripped when matching labels with and without them. */
+const ORDINAL = /^(?:其中:?)?(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}(?:\.|、)(?!\d))/;
+
+/** Pinyin annotations inserted by some mirrors: a toned syllable in parentheses (spec §1.4 step 2). */
+const PINYIN = /\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)/g;
+
+/**
+ * Canonical form of a label for dictionary matching: normalised text, no whitespace, no pinyin,
+ * 、 and , equal, one quote form.
+ */
+export function labelKey(label: string): string {
+  return normaliseText(label)
+    .replace(PINYIN, "")
+    .replace(/\s+/g, "")
+    .replace(/[,，]/g, "、")
+    .replace(/["']/g, "\"");
+}
+
+/** The label key without its leading ordinal(s). */
+export function stripOrdinal(key: string): string {
+  let k = key;
+  for (let i = 0; i < 3; i++) {
+    const m = ORDINAL.exec(k);
+    if (!m || m[0].length === 0) break;
+    k = k.slice(m[0].length);
+  }
+  return k;
+}
