@@ -1,0 +1,386 @@
+import { fieldDef } from "../model/catalog.js";
+import { relationsFor, type Relation, type Term } from "../model/rules.js";
+import type { FieldId, Finding, Generation, Provenance } from "../model/types.js";
+
+/**
+ * Splitting run-together digits (`801000081` under seven columns = 80|1|0|0|0|0|81) by solving
+ * the template's own identities. Each run lists its cells in order and the whitespace-separated
+ * tokens it was printed as; a token holds one or more adjacent cells. Every split of every run is
+ * a candidate; a candidate survives when some assignment of all runs satisfies every identity that
+ * can be evaluated. A field whose surviving candidates disagree is ambiguous: reported, never guessed.
+ */
+
+export interface DigitRun {
+  /** Whitespace-separated pieces as printed; each is one or more adjacent cells run together. */
+  tokens: string[];
+  /** The cells, in printed order. */
+  fields: FieldId[];
+  /** Locator for provenance (e.g. `表三 一、本年新收政府信息公开申请数量`). */
+  source: string;
+  /** The text as printed. */
+  raw: string;
+  offset?: number;
+}
+
+export interface SolveResult {
+  values: Record<FieldId, number>;
+  ambiguous: FieldId[];
+  provenance: Record<FieldId, Provenance>;
+  issues: Finding[];
+}
+
+/** Above this many splits a run is not enumerated: its fields are declared ambiguous. */
+const MAX_CANDIDATES = 50_000;
+/** Search effort per satisfiability question, in visited nodes. */
+const NODE_LIMIT = 200_000;
+
+type Candidate = number[];
+
+interface Prepared {
+  run: DigitRun;
+  candidates: Candidate[];
+}
+
+function valueType(id: FieldId): string {
+  const base = id.startsWith("cumulative.") ? id.slice(11) : id;
+  return fieldDef(base)?.value_type ?? "integer";
+}
+
+/** Is `s` a number as a report prints it in one cell (no leading zeros, sign and decimals only where the field allows)? */
+function cellValue(s: string, id: FieldId): number | undefined {
+  const m = /^(-?)(0|[1-9]\d*)(\.\d+)?$/.exec(s);
+  if (!m) return undefined;
+  const vt = valueType(id);
+  if (m[1] && vt !== "signed_integer") return undefined;
+  if (m[3] && vt !== "decimal") return undefined;
+  return Number(s);
+}
+
+/** All ways to cut `s` into exactly `k` cells for `ids`. */
+function* cuts(s: string, ids: FieldId[]): Generator<number[]> {
+  const k = ids.length;
+  if (k === 1) {
+    const v = cellValue(s, ids[0]);
+    if (v !== undefined) yield [v];
+    return;
+  }
+  // Every remaining cell needs at least one character.
+  for (let len = 1; len <= s.length - (k - 1); len++) {
+    const v = cellValue(s.slice(0, len), ids[0]);
+    if (v === undefined) {
+      if (!/^-?\d*\.?\d*$/.test(s.slice(0, len))) return;
+      continue;
+    }
+    for (const rest of cuts(s.slice(len), ids.slice(1))) yield [v, ...rest];
+  }
+}
+
+/** All splits of a run: how many cells each token holds, then how each token's digits divide. */
+function enumerate(run: DigitRun): Candidate[] | undefined {
+  const out: Candidate[] = [];
+  const rec = (ti: number, fi: number, acc: number[]): boolean => {
+    if (out.length > MAX_CANDIDATES) return false;
+    const tokensLeft = run.tokens.length - ti;
+    const fieldsLeft = run.fields.length - fi;
+    if (tokensLeft === 0) {
+      if (fieldsLeft === 0) out.push(acc.slice());
+      return true;
+    }
+    const tok = run.tokens[ti];
+    const maxCells = Math.min(fieldsLeft - (tokensLeft - 1), tok.replace(/[-.]/g, "").length);
+    for (let k = 1; k <= maxCells; k++) {
+      for (const vals of cuts(tok, run.fields.slice(fi, fi + k))) {
+        if (!rec(ti + 1, fi + k, [...acc, ...vals])) return false;
+      }
+    }
+    return true;
+  };
+  return rec(0, 0, []) ? out : undefined;
+}
+
+interface Lin {
+  relation: Relation;
+  /** Coefficient per field: left terms +, right terms − (so the relation reads Σ coef·x op 0). */
+  coef: Map<FieldId, number>;
+  op: "=" | "<=" | ">=";
+  hasMax: boolean;
+}
+
+function linear(r: Relation): Lin {
+  const coef = new Map<FieldId, number>();
+  const add = (terms: Term[], s: number) => {
+    for (const t of terms) coef.set(t.id, (coef.get(t.id) ?? 0) + s * t.sign);
+  };
+  add(r.left.terms, 1);
+  add(r.right.terms, -1);
+  return { relation: r, coef, op: r.op, hasMax: r.left.kind === "max" || r.right.kind === "max" };
+}
+
+function evalMax(terms: Term[], get: (id: FieldId) => number | undefined, optional: ReadonlySet<FieldId>): number | undefined {
+  let m = -Infinity;
+  for (const t of terms) {
+    const v = get(t.id);
+    if (v === undefined) {
+      if (optional.has(t.id)) continue;
+      return undefined;
+    }
+    m = Math.max(m, t.sign * v);
+  }
+  return m;
+}
+
+function sideValue(kind: "sum" | "max", terms: Term[], get: (id: FieldId) => number | undefined, optional: ReadonlySet<FieldId>): number | undefined {
+  if (kind === "max") return evalMax(terms, get, optional);
+  let s = 0;
+  for (const t of terms) {
+    const v = get(t.id);
+    if (v === undefined) {
+      if (optional.has(t.id)) continue;
+      return undefined;
+    }
+    s += t.sign * v;
+  }
+  return s;
+}
+
+function ok(op: "=" | "<=" | ">=", x: number): boolean {
+  // x = left − right
+  if (op === "=") return Math.abs(x) < 1e-6;
+  if (op === "<=") return x <= 1e-6;
+  return x >= -1e-6;
+}
+
+/**
+ * Solves every run together. `known` holds values read unambiguously elsewhere in the report;
+ * they constrain the runs but are not returned.
+ */
+export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, generation: Generation): SolveResult {
+  const result: SolveResult = { values: {}, ambiguous: [], provenance: {}, issues: [] };
+  if (runs.length === 0) return result;
+
+  const prepared: Prepared[] = [];
+  for (const run of runs) {
+    const candidates = enumerate(run);
+    if (!candidates || candidates.length === 0) {
+      result.ambiguous.push(...run.fields);
+      result.issues.push({
+        rule: "SPLIT-UNREADABLE",
+        severity: "warning",
+        message: `${run.source}: 数字串「${run.raw}」无法拆分为 ${run.fields.length} 个单元格 (cannot split "${run.raw}" into ${run.fields.length} cells)`,
+        fields: run.fields,
+      });
+      continue;
+    }
+    prepared.push({ run, candidates });
+  }
+  if (prepared.length === 0) return result;
+
+  // Which run holds each field (a field in two runs keeps the first).
+  const owner = new Map<FieldId, { ri: number; pos: number }>();
+  prepared.forEach((p, ri) => p.run.fields.forEach((f, pos) => { if (!owner.has(f)) owner.set(f, { ri, pos }); }));
+
+  // Relations that touch a run and can be evaluated (every required term is known or in a run).
+  const lins: Lin[] = [];
+  for (const r of relationsFor(generation)) {
+    if (r.crossYear) continue;
+    const terms = [...r.left.terms, ...r.right.terms];
+    if (!terms.some((t) => owner.has(t.id))) continue;
+    if (terms.some((t) => !owner.has(t.id) && known[t.id] === undefined && !r.optional.has(t.id))) continue;
+    lins.push(linear(r));
+  }
+
+  const runIdx = new Map<Lin, number[]>();
+  for (const l of lins) runIdx.set(l, [...new Set([...l.coef.keys()].filter((f) => owner.has(f)).map((f) => owner.get(f)!.ri))]);
+
+  // Unary pruning: relations that involve a single run and known values only.
+  for (const [ri, p] of prepared.entries()) {
+    const local = lins.filter((l) => { const rs = runIdx.get(l)!; return rs.length === 1 && rs[0] === ri; });
+    if (local.length === 0) continue;
+    const kept = p.candidates.filter((c) => local.every((l) => check(l, (id) => pick(id, ri, c))));
+    p.candidates = kept;
+  }
+
+  function pick(id: FieldId, ri: number, c: Candidate): number | undefined {
+    const o = owner.get(id);
+    if (o && o.ri === ri) return c[o.pos];
+    return known[id];
+  }
+
+  function check(l: Lin, get: (id: FieldId) => number | undefined): boolean {
+    const r = l.relation;
+    const left = sideValue(r.left.kind, r.left.terms, get, r.optional);
+    const right = sideValue(r.right.kind, r.right.terms, get, r.optional);
+    if (left === undefined || right === undefined) return true;
+    return ok(l.op, left - right);
+  }
+
+  const empty = prepared.filter((p) => p.candidates.length === 0);
+  const active = lins;
+  let assignment = solveAll(prepared, active, owner, known, runIdx);
+  let relaxed: Lin[] = [];
+  if (!assignment.sat && empty.length === 0) {
+    // The report itself breaks an identity: find the fewest relations whose removal lets the runs be split.
+    for (const l of active) {
+      const without = active.filter((x) => x !== l);
+      const a = solveAll(prepared, without, owner, known, runIdx);
+      if (a.sat) { relaxed.push(l); assignment = a; break; }
+    }
+  }
+
+  if (!assignment.sat) {
+    // No consistent split: only runs whose split is forced by the token count are kept.
+    for (const p of prepared) {
+      const unique = p.candidates.length === 1 ? p.candidates[0] : p.run.tokens.length === p.run.fields.length ? enumerate(p.run)![0] : undefined;
+      if (unique) assign(p, unique, "text");
+      else result.ambiguous.push(...p.run.fields);
+    }
+    result.issues.push({
+      rule: "SPLIT-UNSOLVED",
+      severity: "warning",
+      message: `连写数字无法按表内勾稽关系唯一拆分，相关单元格标为不确定 (run-together digits could not be split consistently with the identities; cells marked ambiguous)`,
+      fields: prepared.flatMap((p) => p.run.fields).filter((f) => result.ambiguous.includes(f)),
+    });
+    return result;
+  }
+
+  for (const [ri, p] of prepared.entries()) {
+    const supported = assignment.supported[ri];
+    const forced = p.run.tokens.length === p.run.fields.length && p.candidates.length <= 1;
+    p.run.fields.forEach((f, pos) => {
+      const vals = new Set(supported.map((c) => c[pos]));
+      if (owner.get(f)?.ri !== ri) return;
+      if (vals.size === 1) {
+        result.values[f] = supported[0][pos];
+        result.provenance[f] = { method: forced ? "text" : "solved", source: p.run.source, raw: p.run.raw, offset: p.run.offset };
+      } else result.ambiguous.push(f);
+    });
+    if (supported.length > 1) {
+      const amb = p.run.fields.filter((f) => result.ambiguous.includes(f));
+      if (amb.length) {
+        const shown = supported.slice(0, 4).map((c) => c.join("|")).join("、");
+        result.issues.push({
+          rule: "SPLIT-AMBIGUOUS",
+          severity: "warning",
+          message: `${p.run.source}: 「${p.run.raw}」有多种拆分均满足全部勾稽关系（${shown}${supported.length > 4 ? "…" : ""}），不作猜测 (several splits satisfy every identity; not guessed)`,
+          fields: amb,
+        });
+      }
+    }
+  }
+  for (const l of relaxed) {
+    result.issues.push({
+      rule: "SPLIT-RELAXED",
+      severity: "info",
+      message: `拆分连写数字时 ${l.relation.rule.code} 无法成立（报告本身的错误），拆分依据其余勾稽关系 (${l.relation.rule.code} cannot hold for any split; split by the other identities)`,
+      fields: [...l.coef.keys()],
+    });
+  }
+  return result;
+
+  function assign(p: Prepared, c: Candidate, method: "text" | "solved") {
+    p.run.fields.forEach((f, pos) => {
+      result.values[f] = c[pos];
+      result.provenance[f] = { method, source: p.run.source, raw: p.run.raw, offset: p.run.offset };
+    });
+  }
+}
+
+interface Assignment {
+  sat: boolean;
+  /** Per run: the candidates that appear in at least one full solution. */
+  supported: Candidate[][];
+}
+
+/**
+ * Candidate support by search: for every candidate of every run, is there a full assignment that
+ * satisfies every relation? Bounds on the unassigned terms prune early (interval reasoning over
+ * each run's remaining candidates).
+ */
+function solveAll(prepared: Prepared[], lins: Lin[], owner: Map<FieldId, { ri: number; pos: number }>, known: Record<FieldId, number>, runIdx: Map<Lin, number[]>): Assignment {
+  const n = prepared.length;
+  const byRun: Lin[][] = prepared.map(() => []);
+  for (const l of lins) for (const ri of runIdx.get(l) ?? []) byRun[ri].push(l);
+
+  const current: (Candidate | undefined)[] = new Array(n).fill(undefined);
+  // Field bounds over a run's candidates, for pruning.
+  const bounds = prepared.map((p) => p.run.fields.map((_, pos) => {
+    let lo = Infinity, hi = -Infinity;
+    for (const c of p.candidates) { lo = Math.min(lo, c[pos]); hi = Math.max(hi, c[pos]); }
+    return [lo, hi] as [number, number];
+  }));
+
+  const get = (id: FieldId): number | undefined => {
+    const o = owner.get(id);
+    if (o) return current[o.ri]?.[o.pos];
+    return known[id];
+  };
+
+  /** Can relation l still hold given what is assigned? */
+  const feasible = (l: Lin): boolean => {
+    const r = l.relation;
+    if (l.hasMax) {
+      const left = sideValue(r.left.kind, r.left.terms, get, r.optional);
+      const right = sideValue(r.right.kind, r.right.terms, get, r.optional);
+      return left === undefined || right === undefined || ok(l.op, left - right);
+    }
+    let lo = 0, hi = 0;
+    for (const [id, k] of l.coef) {
+      if (k === 0) continue;
+      const o = owner.get(id);
+      let a: number, b: number;
+      if (o) {
+        const c = current[o.ri];
+        if (c) { a = b = c[o.pos]; }
+        else [a, b] = bounds[o.ri][o.pos];
+      } else {
+        const v = known[id];
+        if (v === undefined) continue; // optional term, absent
+        a = b = v;
+      }
+      if (k > 0) { lo += k * a; hi += k * b; } else { lo += k * b; hi += k * a; }
+    }
+    if (l.op === "=") return lo <= 1e-6 && hi >= -1e-6;
+    if (l.op === "<=") return lo <= 1e-6;
+    return hi >= -1e-6;
+  };
+
+  let nodes = 0;
+  const order = [...prepared.keys()].sort((a, b) => prepared[a].candidates.length - prepared[b].candidates.length);
+
+  const search = (k: number): boolean => {
+    if (++nodes > NODE_LIMIT) throw new Error("limit");
+    if (k === order.length) return true;
+    const ri = order[k];
+    if (current[ri]) return search(k + 1);
+    for (const c of prepared[ri].candidates) {
+      current[ri] = c;
+      if (byRun[ri].every(feasible) && search(k + 1)) return true;
+    }
+    current[ri] = undefined;
+    return false;
+  };
+
+  const supported: Candidate[][] = prepared.map(() => []);
+  let sat = false;
+  try {
+    for (const ri of order) {
+      for (const c of prepared[ri].candidates) {
+        if (supported[ri].includes(c)) continue;
+        current.fill(undefined);
+        current[ri] = c;
+        if (!byRun[ri].every(feasible)) continue;
+        if (search(0)) {
+          sat = true;
+          // Every run's value in this solution is supported too.
+          current.forEach((cc, i) => { if (cc && !supported[i].includes(cc)) supported[i].push(cc); });
+        }
+        nodes = 0;
+      }
+      if (!sat) break; // the first run has no supported candidate: unsatisfiable
+    }
+  } catch {
+    // Search too large: keep every candidate (everything that differs is ambiguous).
+    return { sat: true, supported: prepared.map((p) => p.candidates) };
+  }
+  return { sat, supported };
+}
