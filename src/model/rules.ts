@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { allRules, namedSet } from "./catalog.js";
 import type { FieldId, Generation, RuleDef } from "./types.js";
 
@@ -125,6 +126,25 @@ export function holds(op: Op, left: number, right: number): boolean {
   if (op === "=") return Math.abs(left - right) < 1e-6;
   if (op === "<=") return left <= right + 1e-6;
   return left >= right - 1e-6;
+}
+
+interface RuleCondition { unless_present?: FieldId[] }
+let conditions: Record<string, RuleCondition> | undefined;
+function ruleConditions(): Record<string, RuleCondition> {
+  conditions ??= JSON.parse(readFileSync(new URL("../../data/rule-conditions.json", import.meta.url), "utf8")) as Record<string, RuleCondition>;
+  return conditions;
+}
+
+/**
+ * Does a relation apply to a report with these fields? Beyond "every term present", a regional
+ * variant's rules are skipped when a row that only the other variant has is present
+ * (data/rule-conditions.json; both 福建 row sets share most ids).
+ */
+export function applies(r: Relation, present: (id: FieldId) => boolean): boolean {
+  const c = ruleConditions()[r.rule.code];
+  if (!c?.unless_present) return true;
+  const twin = r.bindings.column === "cumulative";
+  return !c.unless_present.some((id) => present(id) || (twin && present(`cumulative.${id}`)));
 }
 
 /** Every field id a relation mentions (current year only). */

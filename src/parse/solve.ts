@@ -1,5 +1,5 @@
 import { fieldDef } from "../model/catalog.js";
-import { relationsFor, type Relation, type Term } from "../model/rules.js";
+import { applies, relationsFor, type Relation, type Term } from "../model/rules.js";
 import type { FieldId, Finding, Generation, Provenance } from "../model/types.js";
 
 /**
@@ -182,7 +182,7 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
   // Relations that touch a run and can be evaluated (every required term is known or in a run).
   const lins: Lin[] = [];
   for (const r of relationsFor(generation)) {
-    if (r.crossYear) continue;
+    if (r.crossYear || !applies(r, (id) => owner.has(id) || known[id] !== undefined)) continue;
     const terms = [...r.left.terms, ...r.right.terms];
     if (!terms.some((t) => owner.has(t.id))) continue;
     if (terms.some((t) => !owner.has(t.id) && known[t.id] === undefined && !r.optional.has(t.id))) continue;
@@ -192,13 +192,15 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
   const runIdx = new Map<Lin, number[]>();
   for (const l of lins) runIdx.set(l, [...new Set([...l.coef.keys()].filter((f) => owner.has(f)).map((f) => owner.get(f)!.ri))]);
 
-  // Unary pruning: relations that involve a single run and known values only.
-  for (const [ri, p] of prepared.entries()) {
-    const local = lins.filter((l) => { const rs = runIdx.get(l)!; return rs.length === 1 && rs[0] === ri; });
-    if (local.length === 0) continue;
-    const kept = p.candidates.filter((c) => local.every((l) => check(l, (id) => pick(id, ri, c))));
-    p.candidates = kept;
-  }
+  /** Unary pruning (relations over one run and known values), then the joint search. */
+  const attempt = (active: Lin[]): Assignment & { pruned: Prepared[] } => {
+    const pruned = prepared.map((p, ri) => {
+      const local = active.filter((l) => { const rs = runIdx.get(l)!; return rs.length === 1 && rs[0] === ri; });
+      return { run: p.run, candidates: p.candidates.filter((c) => local.every((l) => check(l, (id) => pick(id, ri, c)))) };
+    });
+    if (pruned.some((p) => p.candidates.length === 0)) return { sat: false, supported: [], pruned };
+    return { ...solveAll(pruned, active, owner, known, runIdx), pruned };
+  };
 
   function pick(id: FieldId, ri: number, c: Candidate): number | undefined {
     const o = owner.get(id);
@@ -214,17 +216,22 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
     return ok(l.op, left - right);
   }
 
-  const empty = prepared.filter((p) => p.candidates.length === 0);
-  const active = lins;
-  let assignment = solveAll(prepared, active, owner, known, runIdx);
-  let relaxed: Lin[] = [];
-  if (!assignment.sat && empty.length === 0) {
-    // The report itself breaks an identity: find the fewest relations whose removal lets the runs be split.
-    for (const l of active) {
-      const without = active.filter((x) => x !== l);
-      const a = solveAll(prepared, without, owner, known, runIdx);
-      if (a.sat) { relaxed.push(l); assignment = a; break; }
+  let assignment = attempt(lins);
+  const suspects: FieldId[] = [];
+  if (!assignment.sat) {
+    // The report itself breaks an identity (a misprinted cell): suppose one cell is wrong, drop the
+    // relations through it, and keep what every such hypothesis agrees on. Cells of rows that no
+    // split can balance are tried first; they are usually the culprit.
+    const broken = assignment.pruned.filter((p) => p.candidates.length === 0).flatMap((p) => p.run.fields);
+    const pool = broken.length ? broken : prepared.flatMap((p) => p.run.fields);
+    const merged: Candidate[][] = prepared.map(() => []);
+    for (const f of pool) {
+      const a = attempt(lins.filter((l) => !l.coef.has(f)));
+      if (!a.sat) continue;
+      suspects.push(f);
+      a.supported.forEach((list, ri) => { for (const c of list) if (!merged[ri].includes(c)) merged[ri].push(c); });
     }
+    if (suspects.length) assignment = { sat: true, supported: merged, pruned: prepared };
   }
 
   if (!assignment.sat) {
@@ -245,7 +252,7 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
 
   for (const [ri, p] of prepared.entries()) {
     const supported = assignment.supported[ri];
-    const forced = p.run.tokens.length === p.run.fields.length && p.candidates.length <= 1;
+    const forced = p.run.tokens.length === p.run.fields.length;
     p.run.fields.forEach((f, pos) => {
       const vals = new Set(supported.map((c) => c[pos]));
       if (owner.get(f)?.ri !== ri) return;
@@ -267,12 +274,12 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
       }
     }
   }
-  for (const l of relaxed) {
+  if (suspects.length) {
     result.issues.push({
       rule: "SPLIT-RELAXED",
       severity: "info",
-      message: `拆分连写数字时 ${l.relation.rule.code} 无法成立（报告本身的错误），拆分依据其余勾稽关系 (${l.relation.rule.code} cannot hold for any split; split by the other identities)`,
-      fields: [...l.coef.keys()],
+      message: `没有任何拆分能满足全部勾稽关系（报告本身有误，可疑单元格：${suspects.join("、")}），拆分依据其余关系 (no split satisfies every identity; the report itself errs, suspect cells: ${suspects.join(", ")}; split by the remaining identities)`,
+      fields: suspects,
     });
   }
   return result;
