@@ -1,0 +1,38 @@
+import type { Document } from "../document.js";
+import { InputError } from "../decode.js";
+
+/** Input formats read here, told apart by their bytes (the file name only words the errors). */
+export type BinaryFormat = "docx" | "pdf" | "xlsx";
+
+const has = (buf: Buffer, s: string) => buf.indexOf(s, 0, "latin1") >= 0;
+
+/** Which of the binary formats the bytes are, null for anything else (HTML, text, ...). */
+export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat | null {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.subarray(0, 1024).indexOf("%PDF-", 0, "latin1") >= 0) return "pdf";
+  if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
+    if (has(buf, "word/document.xml")) return "docx";
+    if (has(buf, "xl/workbook.xml")) return "xlsx";
+    throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、网页或文本 (unsupported archive/document format)`);
+  }
+  if (buf[0] === 0xd0 && buf[1] === 0xcf && buf[2] === 0x11 && buf[3] === 0xe0) {
+    throw new InputError("UNSUPPORTED", `${filename}: 旧版 Office 格式(.doc/.xls/.wps)不支持，请另存为 .docx 或 .xlsx (legacy .doc/.xls format not supported; save as .docx/.xlsx)`);
+  }
+  return null;
+}
+
+/**
+ * Reads a DOCX, PDF or XLSX file into the document seam; null when the bytes are none of these
+ * (the caller then decodes them as HTML or text). Readers load lazily: a text-only batch never
+ * pays for pdfjs or exceljs.
+ */
+export async function readFormat(bytes: Uint8Array, filename: string): Promise<Document | null> {
+  const format = sniffFormat(bytes, filename);
+  if (format === "docx") return (await import("./docx.js")).readDocx(bytes, filename);
+  if (format === "pdf") return (await import("./pdf.js")).readPdf(bytes, filename);
+  if (format === "xlsx") return (await import("./xlsx.js")).readXlsx(bytes, filename);
+  return null;
+}
+
+/** File name endings the folder walk picks up. */
+export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".txt", ".docx", ".pdf", ".xlsx"] as const;

@@ -1,0 +1,290 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Document } from "../document.js";
+import { InputError } from "../decode.js";
+import { DocumentBuilder, cellText } from "./build.js";
+
+/** One run of text on a page, in page space (y grows upward, baseline at y). */
+interface Item { s: string; x: number; y: number; w: number; size: number }
+/** An axis-aligned ruling line: horizontal when y1 === y2. */
+interface Rule { x1: number; y1: number; x2: number; y2: number }
+
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjs: Promise<PdfJs> | undefined;
+const pkgDir = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+
+const TOL = 1.5;
+const CJK = /[\u3000-\u9fff\uff00-\uffef]/;
+
+/**
+ * A PDF with a text layer → the document seam. Lines are rebuilt from text positions and
+ * wrapped paragraphs re-joined; tables drawn with ruling lines become true grids (spans from the
+ * missing rules). A PDF whose pages carry no text (a scan) is refused with SCANNED_PDF.
+ */
+export async function readPdf(bytes: Uint8Array, file: string): Promise<Document> {
+  const lib = await (pdfjs ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
+  let doc: Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
+  try {
+    doc = await lib.getDocument({
+      // pdfjs takes ownership of (detaches) the buffer it is given, so it gets a copy.
+      data: new Uint8Array(bytes),
+      cMapUrl: join(pkgDir, "cmaps") + "/",
+      cMapPacked: true,
+      standardFontDataUrl: join(pkgDir, "standard_fonts") + "/",
+      useSystemFonts: false,
+      disableFontFace: true,
+      isEvalSupported: false,
+      verbosity: 0,
+    }).promise;
+  } catch (e) {
+    const name = e instanceof Error ? e.name : "";
+    if (name === "PasswordException") throw new InputError("UNREADABLE", `${file}: PDF 已加密，需要密码 (encrypted PDF, password required)`);
+    throw new InputError("UNREADABLE", `${file}: PDF 文件已损坏或无法读取 (damaged or unreadable PDF: ${e instanceof Error ? e.message : e})`);
+  }
+  try {
+    const pages: PageLayout[] = [];
+    let chars = 0;
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      const content = await page.getTextContent();
+      const items: Item[] = [];
+      for (const it of content.items) {
+        if (!("str" in it) || !it.str.trim()) continue;
+        const [a, b, , d, e, f] = it.transform as number[];
+        const size = Math.hypot(b, d) || Math.abs(a) || it.height || 10;
+        items.push({ s: it.str, x: e, y: f, w: it.width, size });
+        chars += it.str.replace(/\s/g, "").length;
+      }
+      const rules = items.length ? extractRules(await page.getOperatorList(), lib.OPS) : [];
+      pages.push(layoutPage(items, rules));
+      page.cleanup();
+    }
+    if (chars < 10) {
+      throw new InputError("SCANNED_PDF", `${file}: PDF 没有文字层，可能是扫描件，需先做文字识别(OCR) (PDF has no text layer, probably a scan; run OCR first)`);
+    }
+    return assemble(pages, file);
+  } finally {
+    await doc.destroy();
+  }
+}
+
+type Matrix = [number, number, number, number, number, number];
+const mul = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1], m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3], m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4], m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+/** Ruling lines of a page: stroked axis-aligned segments and thin filled rectangles. */
+function extractRules(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: PdfJs["OPS"]): Rule[] {
+  const rules: Rule[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const stack: Matrix[] = [];
+  const painting = new Set<number>([OPS.stroke, OPS.closeStroke, OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.transform) ctm = mul(ctm, ops.argsArray[i] as Matrix);
+    else if (fn === OPS.constructPath) {
+      const [op, data] = ops.argsArray[i] as [number, [ArrayLike<number> | null]];
+      const path = data?.[0];
+      if (!painting.has(op) || !path) continue;
+      const pt = (x: number, y: number): [number, number] => [ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]];
+      const points: [number, number][][] = [];
+      let cur: [number, number][] = [];
+      for (let k = 0; k < path.length;) {
+        const code = path[k];
+        if (code === 0) { if (cur.length) points.push(cur); cur = [pt(path[k + 1], path[k + 2])]; k += 3; }
+        else if (code === 1) { cur.push(pt(path[k + 1], path[k + 2])); k += 3; }
+        else if (code === 2) { cur.push(pt(path[k + 5], path[k + 6])); k += 7; }
+        else if (code === 3) { cur.push(pt(path[k + 3], path[k + 4])); k += 5; }
+        else { if (cur.length) cur.push(cur[0]); k += 1; }
+      }
+      if (cur.length) points.push(cur);
+      const filled = op !== OPS.stroke && op !== OPS.closeStroke;
+      for (const poly of points) {
+        if (filled) {
+          // A filled thin rectangle is how many producers (Word among them) draw a border.
+          const xs = poly.map((p) => p[0]);
+          const ys = poly.map((p) => p[1]);
+          const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+          if (y2 - y1 < 2.5 && x2 - x1 > 3) rules.push({ x1, x2, y1: (y1 + y2) / 2, y2: (y1 + y2) / 2 });
+          else if (x2 - x1 < 2.5 && y2 - y1 > 3) rules.push({ x1: (x1 + x2) / 2, x2: (x1 + x2) / 2, y1, y2 });
+          continue;
+        }
+        for (let k = 1; k < poly.length; k++) {
+          const [ax, ay] = poly[k - 1];
+          const [bx, by] = poly[k];
+          if (Math.abs(ay - by) < 0.5 && Math.abs(ax - bx) > 3) rules.push({ x1: Math.min(ax, bx), x2: Math.max(ax, bx), y1: ay, y2: ay });
+          else if (Math.abs(ax - bx) < 0.5 && Math.abs(ay - by) > 3) rules.push({ x1: ax, x2: ax, y1: Math.min(ay, by), y2: Math.max(ay, by) });
+        }
+      }
+    }
+  }
+  return rules;
+}
+
+/** Sorted distinct positions, merging values closer than TOL. */
+function cluster(values: number[]): number[] {
+  const out: number[] = [];
+  for (const v of [...values].sort((a, b) => a - b)) {
+    if (out.length && v - out[out.length - 1] < TOL * 2) continue;
+    out.push(v);
+  }
+  return out;
+}
+
+interface Line { y: number; x: number; end: number; size: number; text: string }
+interface Block { top: number; line?: Line; table?: { rows: string[][]; origin: boolean[][] } }
+interface PageLayout { blocks: Block[] }
+
+/** Joins runs left to right into one line's text: a space for a word gap, " | " for a column gap. */
+function joinRuns(runs: Item[]): string {
+  let text = "";
+  let prev: Item | undefined;
+  for (const it of runs) {
+    if (prev) {
+      const gap = it.x - (prev.x + prev.w);
+      const size = Math.max(prev.size, it.size);
+      if (gap > 2 * size) text += " | ";
+      else if (gap > 0.2 * size && !(CJK.test(text.slice(-1)) || CJK.test(it.s[0])) ) text += " ";
+      else if (gap > 0.9 * size) text += " ";
+    }
+    text += it.s;
+    prev = it;
+  }
+  return text;
+}
+
+/** Groups items into lines (same baseline within half a glyph), top to bottom. */
+function toLines(items: Item[]): Line[] {
+  const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x);
+  const groups: Item[][] = [];
+  for (const it of sorted) {
+    const g = groups[groups.length - 1];
+    if (g && Math.abs(g[0].y - it.y) < 0.5 * Math.max(g[0].size, it.size)) g.push(it);
+    else groups.push([it]);
+  }
+  return groups.map((g) => {
+    g.sort((a, b) => a.x - b.x);
+    const last = g[g.length - 1];
+    return { y: g[0].y, x: g[0].x, end: last.x + last.w, size: Math.max(...g.map((i) => i.size)), text: joinRuns(g) };
+  });
+}
+
+/** Finds ruled tables, fills their grids with the items inside, and lays out what is left as lines. */
+function layoutPage(items: Item[], rules: Rule[]): PageLayout {
+  const blocks: Block[] = [];
+  const used = new Set<Item>();
+  for (const group of connectedRules(rules)) {
+    const xs = cluster(group.filter((r) => r.x1 === r.x2).map((r) => r.x1));
+    const ys = cluster(group.filter((r) => r.y1 === r.y2).map((r) => r.y1)).reverse();
+    if (xs.length < 3 || ys.length < 3) continue;
+    const R = ys.length - 1;
+    const C = xs.length - 1;
+    const vAt = (k: number, i: number) => group.some((r) => r.x1 === r.x2 && Math.abs(r.x1 - xs[k]) < TOL * 2 && r.y1 - TOL <= (ys[i] + ys[i + 1]) / 2 && (ys[i] + ys[i + 1]) / 2 <= r.y2 + TOL);
+    const hAt = (k: number, j: number) => group.some((r) => r.y1 === r.y2 && Math.abs(r.y1 - ys[k]) < TOL * 2 && r.x1 - TOL <= (xs[j] + xs[j + 1]) / 2 && (xs[j] + xs[j + 1]) / 2 <= r.x2 + TOL);
+    // Cells merge where the rule between them is missing (that is what a span looks like).
+    const parent = Array.from({ length: R * C }, (_, k) => k);
+    const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k])));
+    const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+    for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) {
+      if (j + 1 < C && !vAt(j + 1, i)) union(i * C + j, i * C + j + 1);
+      if (i + 1 < R && !hAt(i + 1, j)) union(i * C + j, (i + 1) * C + j);
+    }
+    const cellItems = new Map<number, Item[]>();
+    for (const it of items) {
+      if (used.has(it)) continue;
+      const cx = it.x + it.w / 2;
+      const cy = it.y + it.size * 0.35;
+      if (cx < xs[0] || cx > xs[C] || cy > ys[0] || cy < ys[R]) continue;
+      const j = xs.findIndex((x, k) => k < C && cx >= x && cx <= xs[k + 1]);
+      const i = ys.findIndex((y, k) => k < R && cy <= y && cy >= ys[k + 1]);
+      if (i < 0 || j < 0) continue;
+      used.add(it);
+      const root = find(i * C + j);
+      if (!cellItems.has(root)) cellItems.set(root, []);
+      cellItems.get(root)!.push(it);
+    }
+    const texts = new Map<number, string>();
+    for (const [root, its] of cellItems) {
+      let text = "";
+      for (const l of toLines(its)) text += text && (CJK.test(text.slice(-1)) || CJK.test(l.text[0])) ? l.text : (text ? " " : "") + l.text;
+      texts.set(root, cellText(text.replace(/ \| /g, " ")));
+    }
+    const seen = new Set<number>();
+    const rows: string[][] = [];
+    const origin: boolean[][] = [];
+    for (let i = 0; i < R; i++) {
+      rows.push([]);
+      origin.push([]);
+      for (let j = 0; j < C; j++) {
+        const root = find(i * C + j);
+        rows[i].push(texts.get(root) ?? "");
+        origin[i].push(!seen.has(root));
+        seen.add(root);
+      }
+    }
+    blocks.push({ top: ys[0], table: { rows, origin } });
+  }
+  for (const line of toLines(items.filter((it) => !used.has(it)))) blocks.push({ top: line.y, line });
+  blocks.sort((a, b) => b.top - a.top);
+  return { blocks };
+}
+
+/** Rules grouped into tables: two rules belong together when they touch or cross. */
+function connectedRules(rules: Rule[]): Rule[][] {
+  const parent = rules.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k])));
+  const h = rules.map((r, k) => [r, k] as const).filter(([r]) => r.y1 === r.y2);
+  const v = rules.map((r, k) => [r, k] as const).filter(([r]) => r.x1 === r.x2);
+  for (const [a, ka] of h) for (const [b, kb] of v) {
+    if (b.x1 >= a.x1 - TOL && b.x1 <= a.x2 + TOL && a.y1 >= b.y1 - TOL && a.y1 <= b.y2 + TOL) parent[find(ka)] = find(kb);
+  }
+  const groups = new Map<number, Rule[]>();
+  rules.forEach((r, k) => {
+    const root = find(k);
+    if (!groups.has(root)) groups.set(root, []);
+    groups.get(root)!.push(r);
+  });
+  return [...groups.values()];
+}
+
+const PAGE_NUMBER = /^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
+
+/**
+ * Pages → document. A line that reaches the right edge of the text block and is followed by one
+ * starting at the left edge was wrapped by the layout, not by the author: the two are re-joined
+ * so a paragraph is one line again, as in the HTML and text inputs.
+ */
+function assemble(pages: PageLayout[], file: string): Document {
+  const out = new DocumentBuilder(file, "pdf");
+  const lines = pages.flatMap((p) => p.blocks.filter((b) => b.line).map((b) => b.line!));
+  const left = Math.min(...lines.map((l) => l.x));
+  // Line ends scatter (hanging punctuation, kinsoku breaks a character or two early): the text
+  // block's right edge is a high percentile of them, not the maximum.
+  const ends = lines.map((l) => l.end).sort((a, b) => a - b);
+  const right = ends[Math.floor(ends.length * 0.9)] ?? 0;
+  let pending: Line | undefined;
+  const flush = () => { if (pending) out.line(pending.text); pending = undefined; };
+  for (const page of pages) {
+    const pageLines = page.blocks.filter((b) => b.line);
+    const first = pageLines[0]?.line;
+    const last = pageLines[pageLines.length - 1]?.line;
+    for (const block of page.blocks) {
+      if (block.table) { flush(); out.table(block.table.rows, block.table.origin); continue; }
+      const line = block.line!;
+      if ((line === first || line === last) && PAGE_NUMBER.test(line.text.trim())) continue;
+      if (pending && pending.end >= right - 2.5 * pending.size && line.x <= left + 0.5 * line.size && !pending.text.includes(" | ")) {
+        const glue = CJK.test(pending.text.slice(-1)) || CJK.test(line.text[0]) ? "" : " ";
+        pending = { ...line, text: pending.text + glue + line.text };
+        continue;
+      }
+      flush();
+      pending = line;
+    }
+  }
+  flush();
+  return out.build();
+}

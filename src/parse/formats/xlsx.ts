@@ -1,0 +1,78 @@
+import ExcelJS from "exceljs";
+import type { Document } from "../document.js";
+import { InputError } from "../decode.js";
+import { DocumentBuilder, cellText } from "./build.js";
+
+type Cell = ExcelJS.Cell;
+
+/** Displayed text of a cell: formula results, rich text and numbers as a person sees them. */
+function valueText(cell: Cell): string {
+  const v = cell.value;
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === "object") {
+    if ("richText" in v) return v.richText.map((r) => r.text).join("");
+    if ("result" in v) return v.result === undefined || v.result === null ? "" : typeof v.result === "object" ? "" : String(v.result);
+    if ("text" in v) return String(v.text);
+    if ("error" in v) return "";
+  }
+  return cell.text ?? "";
+}
+
+/**
+ * A spreadsheet in the statutory layout (the report's tables laid out as in the template, merged
+ * cells for spanning headers) → the document seam. Each run of non-empty rows is one table;
+ * rows above or below it holding one lone cell (titles, notes) are text lines.
+ */
+export async function readXlsx(bytes: Uint8Array, file: string): Promise<Document> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new InputError("UNREADABLE", `${file}: Excel 文件已损坏或无法读取 (damaged or unreadable .xlsx: ${e instanceof Error ? e.message : e})`);
+  }
+  const out = new DocumentBuilder(file, "xlsx");
+  for (const ws of wb.worksheets) {
+    if (ws.state !== "visible") continue;
+    const height = ws.rowCount;
+    const width = ws.columnCount;
+    const rows: string[][] = [];
+    const origin: boolean[][] = [];
+    for (let r = 1; r <= height; r++) {
+      const row = ws.getRow(r);
+      const texts: string[] = [];
+      const orig: boolean[] = [];
+      for (let c = 1; c <= width; c++) {
+        const cell = row.getCell(c);
+        const master = cell.isMerged ? cell.master : cell;
+        texts.push(cellText(valueText(master)));
+        orig.push(master === cell || master.address === cell.address);
+      }
+      rows.push(texts);
+      origin.push(orig);
+    }
+    let r = 0;
+    while (r < rows.length) {
+      if (rows[r].every((t) => t === "")) { r++; continue; }
+      let end = r;
+      while (end < rows.length && rows[end].some((t) => t !== "")) end++;
+      const lone = (i: number) => rows[i].filter((t, j) => t !== "" && origin[i][j]).length <= 1;
+      let top = r;
+      while (top < end && lone(top)) top++;
+      let bottom = end;
+      while (bottom > top && lone(bottom - 1)) bottom--;
+      for (let i = r; i < top; i++) out.line(rows[i].find((t) => t !== "") ?? "");
+      if (bottom > top) {
+        // Trim columns empty in every row of this table (sheets are often wider than a table).
+        const cols = rows[top].map((_, j) => j).filter((j) => rows.slice(top, bottom).some((row) => row[j] !== ""));
+        out.table(rows.slice(top, bottom).map((row) => cols.map((j) => row[j])), origin.slice(top, bottom).map((row) => cols.map((j) => row[j])));
+      }
+      for (let i = bottom; i < end; i++) out.line(rows[i].find((t) => t !== "") ?? "");
+      r = end;
+    }
+  }
+  return out.build();
+}
