@@ -17,7 +17,9 @@ export interface Decoded {
   encoding: string;
 }
 
-const MAX_BYTES = 64 * 1024 * 1024;
+/** Text and HTML larger than this are refused: no real report comes near it, and parsing stays bounded. */
+export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+const MAX_BYTES = MAX_TEXT_BYTES;
 
 /** Charset named in a <meta> tag or an XML prolog, in the first 4 KiB. */
 function declaredCharset(bytes: Uint8Array): string | undefined {

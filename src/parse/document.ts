@@ -1,3 +1,5 @@
+import { htmlToContent } from "./html.js";
+import { normaliseText } from "./normalise.js";
 /**
  * The normalised document every reader works on, whatever the input format was
  * (HTML, text; later DOCX via HTML, PDF and XLSX via rebuilt lines and grids).
@@ -27,4 +29,25 @@ export interface Document {
   text: string;
   /** Real tables (HTML, DOCX, XLSX; PDF where columns could be rebuilt). Empty for plain text. */
   tables: TableGrid[];
+}
+
+/** True when the text is a web page (or an HTML fragment with real markup), not plain text. */
+export function looksLikeHtml(text: string): boolean {
+  const head = text.slice(0, 65536);
+  if (/^\s*<(?:!doctype\s+html|html|\?xml[^>]*>\s*<html)/i.test(head)) return true;
+  const tags = head.match(/<\/?(?:html|body|div|p|table|tr|td|span|br|meta|head|title|section|article|font|strong)\b[^>]*>/gi);
+  return (tags?.length ?? 0) >= 5;
+}
+
+/** Word's conditional comments left as literal text in plain-text copies (`<!--[if !supportLists]-->`). */
+const WORD_ARTIFACTS = /<!--\[(?:if [^\]]*|endif)\]-->|<!\[(?:if [^\]]*|endif)\]>|<\/?o:p>/gi;
+
+/** Decoded text (HTML or plain) to the Document every reader works on. */
+export function toDocument(decoded: string, file: string): Document {
+  if (looksLikeHtml(decoded)) {
+    const { text, tables } = htmlToContent(decoded);
+    return { file, format: "html", text, tables };
+  }
+  const text = normaliseText(decoded.replace(WORD_ARTIFACTS, "")).replace(/[ \t\f\v]+\n/g, "\n");
+  return { file, format: "text", text, tables: [] };
 }

@@ -1,0 +1,124 @@
+import type { Generation } from "../model/index.js";
+
+/**
+ * What a document is, read from its content (never its file name): is it an annual report at
+ * all, which template generation, which statistical year, which agency.
+ */
+
+const SQUEEZE = /[\s|]+/g;
+
+/** Statutory-table and title markers; any one makes a text a report candidate. */
+const REPORT_TITLE = /政府信息公开[^\n]{0,12}(?:工作)?年度?报告|政府信息公开年报|政务公开[^\n]{0,6}年度报告/;
+const TABLE_MARKERS = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "统计指标", "收到申请数", "受理依申请公开信息总数", "主动公开政府信息数", "依申请公开"];
+
+export function isReport(text: string): boolean {
+  const head = text.slice(0, 5000);
+  if (REPORT_TITLE.test(head)) return true;
+  const sq = text.slice(0, 400_000).replace(SQUEEZE, "");
+  const hits = TABLE_MARKERS.filter((m) => sq.includes(m)).length;
+  return hits >= 2 || (REPORT_TITLE.test(text.slice(0, 200_000)) && hits >= 1);
+}
+
+/** Structural markers of each generation (spec §1.5); they beat the year. */
+const MARKERS: Record<Generation, string[]> = {
+  "2021": ["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "逾期未按收费通知", "国办公开办函〔2021〕30号"],
+  "2019": ["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购"],
+  pre2019: ["统计指标", "收到申请数", "申请办结数", "申请答复数", "维持具体行政行为数", "否决公开", "指标名称", "历年累计", "受理依申请公开信息总数", "主动公开政府信息数", "对申请的答复总数", "同意公开答复数"],
+};
+/** Template content shared by 2019 and 2021 (not pre2019). */
+const POST2019 = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "结转下年度继续办理"];
+
+export function detectGeneration(text: string, year: number | null): Generation | null {
+  const sq = text.replace(SQUEEZE, "");
+  const score = (g: Generation) => MARKERS[g].filter((m) => sq.includes(m)).length;
+  const s21 = score("2021");
+  const s19 = score("2019");
+  const pre = score("pre2019");
+  const post = POST2019.filter((m) => sq.includes(m)).length;
+  if (post > 0 || s21 + s19 >= 2) {
+    if (s21 > s19) return "2021";
+    if (s19 > s21) return "2019";
+    if (year !== null) return year >= 2021 ? "2021" : year >= 2019 ? "2019" : "2019";
+    return "2021";
+  }
+  if (pre >= 1) return "pre2019";
+  if (year !== null) return year >= 2021 ? "2021" : year >= 2019 ? "2019" : "pre2019";
+  return null;
+}
+
+const CN_DIGIT: Record<string, string> = { "〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
+
+/** 二〇一九 → 2019, so Chinese-numeral years read like Arabic ones. */
+function arabicYears(s: string): string {
+  return s.replace(/[二][〇○零O一二三四五六七八九]{3}(?=年)/g, (m) => [...m].map((c) => CN_DIGIT[c] ?? c).join(""));
+}
+
+function plausible(y: number): boolean {
+  return y >= 2007 && y <= 2100;
+}
+
+/** Title lines: an explicit 标题 line, else the first lines that name a report. */
+function titleLines(text: string): string[] {
+  const lines = text.slice(0, 20000).split("\n").map((l) => l.trim()).filter(Boolean);
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = /^(?:标题|题目|文章标题|中文名|-\s*中文名)[::]\s*(.+)$/.exec(l);
+    if (m) out.push(m[1]);
+  }
+  for (const l of lines.slice(0, 60)) if (REPORT_TITLE.test(l) && l.length < 200) out.push(l);
+  // Body's own first sentence often repeats the title.
+  const body = lines.find((l) => REPORT_TITLE.test(l));
+  if (body) out.push(body.slice(0, 200));
+  return out;
+}
+
+const TITLE_YEAR = /((?:19|20)\d{2})\s*年度?\s*(?:[^\n年]{0,12}?)政府信息公开|((?:19|20)\d{2})\s*年度?(?:政务公开|信息公开)/;
+
+export function detectYear(text: string): number | null {
+  const t = arabicYears(text);
+  for (const l of titleLines(t)) {
+    const m = TITLE_YEAR.exec(l.replace(/\s+/g, ""));
+    if (m) {
+      const y = Number(m[1] ?? m[2]);
+      if (plausible(y)) return y;
+    }
+  }
+  const sq = t.slice(0, 100_000).replace(/\s+/g, "");
+  const period = /统计期限自((?:19|20)\d{2})年/.exec(sq) ?? /((?:19|20)\d{2})年1月1日(?:起)?至\1年12月31日/.exec(sq);
+  if (period && plausible(Number(period[1]))) return Number(period[1]);
+  const opening = /((?:19|20)\d{2})年度?政府信息公开/.exec(sq) ?? /((?:19|20)\d{2})年(?:度)?[,、,]?(?:我|全|本)/.exec(sq);
+  if (opening && plausible(Number(opening[1]))) return Number(opening[1]);
+  return null;
+}
+
+/** Strips the report part of a title, keeping the publishing body (`…局2019年度政府信息公开…` → `…局`). */
+function agencyFromTitle(title: string): string | null {
+  const t = arabicYears(title).replace(/\s+/g, "");
+  const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?|政府信息公开)/.exec(t);
+  const name = m?.[1]?.replace(/^[《“"]/, "").replace(/[的:：,、]$/, "");
+  return name && name.length >= 2 && /[\u4e00-\u9fff]/.test(name) ? name : null;
+}
+
+function cleanAgency(s: string | undefined): string | null {
+  if (!s) return null;
+  const t = s.replace(/\s+/g, "").replace(/[。;；].*$/, "");
+  if (t.length < 2 || t.length > 40 || !/[\u4e00-\u9fff]{2}/.test(t)) return null;
+  return t;
+}
+
+export function detectAgency(text: string): string | null {
+  const head = text.slice(0, 20000);
+  const pub = cleanAgency(/(?:^|\n)\s*(?:发布机构|发布单位|-\s*发布单位|发文机关|来源)[::]\s*([^\n]*)/.exec(head)?.[1]?.split(/\s{2,}|时间[::]/)[0]);
+  let title: string | null = null;
+  for (const l of titleLines(head)) {
+    title = agencyFromTitle(l);
+    if (title) break;
+  }
+  if (pub && title) {
+    // The more specific of the two: 区行政审批局 inside 平潭综合实验区行政审批局; 平潭综合实验区 → …管委会办公室.
+    if (title.endsWith(pub) || title.includes(pub)) return title;
+    if (pub.startsWith(title) || pub.includes(title)) return pub;
+    return title;
+  }
+  return title ?? pub;
+}

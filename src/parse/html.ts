@@ -1,0 +1,222 @@
+import * as cheerio from "cheerio";
+import { normaliseText } from "./normalise.js";
+import type { TableGrid } from "./document.js";
+
+/**
+ * HTML to visible text plus true table grids. The page is only parsed (parse5 through cheerio),
+ * never run: scripts, styles, comments (incl. Word's `<!--[if ...]-->`) and embedded objects are
+ * dropped. Work is bounded: nesting depth, spans and grid sizes are capped.
+ */
+
+/** The few node properties we read (domhandler's shape, kept structural to stay decoupled). */
+interface DomNode {
+  type: string;
+  name?: string;
+  data?: string;
+  attribs?: Record<string, string>;
+  children?: DomNode[];
+}
+
+const SKIP = new Set(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head", "select", "button", "textarea", "canvas", "audio", "video", "map"]);
+const BLOCK = new Set([
+  "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+  "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul",
+  "caption", "tbody", "thead", "tfoot", "title",
+]);
+const MAX_DEPTH = 400;
+const MAX_SPAN_COLS = 100;
+const MAX_SPAN_ROWS = 500;
+const MAX_GRID_CELLS = 200_000;
+
+export interface HtmlContent {
+  /** Normalised visible text; each data-table row is one line of ` | `-joined origin cells. */
+  text: string;
+  tables: TableGrid[];
+}
+
+/** Metadata some CMSs keep only in <head>: title and publishing body, surfaced as the first lines. */
+function headLines($: cheerio.CheerioAPI): string[] {
+  const lines: string[] = [];
+  const title = $('meta[name="ArticleTitle"]').attr("content") || $("title").first().text();
+  if (title?.trim()) lines.push(`标题: ${title.trim()}`);
+  const source = $('meta[name="ContentSource"]').attr("content");
+  if (source?.trim()) lines.push(`发布机构: ${source.trim()}`);
+  const date = $('meta[name="PubDate"]').attr("content");
+  if (date?.trim()) lines.push(`发布时间: ${date.trim()}`);
+  return lines;
+}
+
+export function htmlToContent(html: string): HtmlContent {
+  const $ = cheerio.load(html, { scriptingEnabled: false } as cheerio.CheerioOptions);
+  const out = new Builder();
+  for (const l of headLines($)) out.line(l);
+  const root = $.root()[0] as unknown as DomNode;
+  walk(root, out, 0);
+  return out.finish();
+}
+
+class Builder {
+  private parts: string[] = [];
+  private length = 0;
+  private pending = "";
+  readonly tables: TableGrid[] = [];
+
+  inline(s: string): void {
+    this.pending += s;
+  }
+  /** Ends the current line (block boundary). */
+  br(): void {
+    const t = normaliseText(this.pending).replace(/[ \t\f\v]+/g, " ").trim();
+    this.pending = "";
+    if (t) this.push(t + "\n");
+  }
+  line(s: string): void {
+    this.br();
+    this.push(normaliseText(s).trim() + "\n");
+  }
+  private push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+  }
+  table(rows: string[][], origin: boolean[][]): void {
+    this.br();
+    const offset = this.length;
+    for (let r = 0; r < rows.length; r++) {
+      const cells = rows[r].filter((_, c) => origin[r][c]);
+      if (cells.length) this.push(cells.join(" | ") + "\n");
+    }
+    this.tables.push({ rows, origin, index: this.tables.length, offset });
+  }
+  finish(): HtmlContent {
+    this.br();
+    return { text: this.parts.join(""), tables: this.tables };
+  }
+}
+
+function walk(node: DomNode, out: Builder, depth: number): void {
+  if (node.type === "text") {
+    out.inline(node.data ?? "");
+    return;
+  }
+  if (node.type === "comment" || node.type === "directive" || node.type === "script" || node.type === "style" || node.type === "cdata") return;
+  const name = node.name?.toLowerCase();
+  if (name && SKIP.has(name)) return;
+  if (depth > MAX_DEPTH) {
+    out.inline(textOf(node));
+    return;
+  }
+  if (name === "br") {
+    out.br();
+    return;
+  }
+  if (name === "table" && !hasNestedTable(node)) {
+    const g = grid(node);
+    if (g) out.table(g.rows, g.origin);
+    return;
+  }
+  const block = name ? BLOCK.has(name) || name === "table" || name === "tr" || name === "td" || name === "th" : false;
+  if (block) out.br();
+  for (const c of node.children ?? []) walk(c, out, depth + 1);
+  if (block) out.br();
+}
+
+/** Plain text of a subtree, iteratively (no recursion limit issue), skipping invisible parts. */
+function textOf(node: DomNode): string {
+  let s = "";
+  const stack: DomNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === "text") s += n.data ?? "";
+    else if (n.type === "tag" && n.name && !SKIP.has(n.name.toLowerCase())) {
+      if (["p", "div", "br", "li"].includes(n.name.toLowerCase())) s += "\n";
+      const ch = n.children ?? [];
+      for (let i = ch.length - 1; i >= 0; i--) stack.push(ch[i]);
+    }
+  }
+  return s;
+}
+
+function hasNestedTable(table: DomNode): boolean {
+  const stack = [...(table.children ?? [])];
+  let seen = 0;
+  while (stack.length && seen++ < 100_000) {
+    const n = stack.pop()!;
+    if (n.name?.toLowerCase() === "table") return true;
+    for (const c of n.children ?? []) stack.push(c);
+  }
+  return false;
+}
+
+/** The rows of a table (not of nested ones), through thead/tbody/tfoot. */
+function rowsOf(table: DomNode): DomNode[] {
+  const rows: DomNode[] = [];
+  for (const c of table.children ?? []) {
+    const n = c.name?.toLowerCase();
+    if (n === "tr") rows.push(c);
+    else if (n === "thead" || n === "tbody" || n === "tfoot") for (const r of c.children ?? []) if (r.name?.toLowerCase() === "tr") rows.push(r);
+  }
+  return rows;
+}
+
+/**
+ * Text of one cell. Word exports put each character of a vertical header in its own paragraph
+ * (`结<br>果<br>维<br>持`): pieces of one character are joined without spaces.
+ */
+function cellText(cell: DomNode): string {
+  const pieces = textOf(cell)
+    .split("\n")
+    .map((p) => p.replace(/\s+/g, " ").trim())
+    .filter((p) => p !== "");
+  if (pieces.length > 1 && pieces.every((p) => [...p].length === 1)) return normaliseText(pieces.join(""));
+  return normaliseText(pieces.join(" ")).replace(/\s+/g, " ").trim();
+}
+
+function span(v: string | undefined, max: number): number {
+  const n = Number.parseInt(v ?? "1", 10);
+  if (!Number.isFinite(n) || n < 1) return 1;
+  return Math.min(n, max);
+}
+
+/** Expands rowspan/colspan into a rectangular grid; each spanned position repeats its cell's text. */
+export function grid(table: DomNode): { rows: string[][]; origin: boolean[][] } | undefined {
+  const trs = rowsOf(table);
+  if (!trs.length) return undefined;
+  const rows: string[][] = [];
+  const origin: boolean[][] = [];
+  let cells = 0;
+  for (let r = 0; r < trs.length; r++) {
+    rows[r] ??= [];
+    origin[r] ??= [];
+    let c = 0;
+    for (const td of trs[r].children ?? []) {
+      const n = td.name?.toLowerCase();
+      if (n !== "td" && n !== "th") continue;
+      while (rows[r][c] !== undefined) c++;
+      const text = cellText(td);
+      const rs = span(td.attribs?.rowspan, MAX_SPAN_ROWS);
+      const cs = span(td.attribs?.colspan, MAX_SPAN_COLS);
+      for (let dr = 0; dr < rs; dr++) {
+        // A rowspan past the last row is clipped, as browsers do.
+        if (r + dr >= trs.length) break;
+        rows[r + dr] ??= [];
+        origin[r + dr] ??= [];
+        for (let dc = 0; dc < cs; dc++) {
+          if (++cells > MAX_GRID_CELLS) return undefined;
+          rows[r + dr][c + dc] = text;
+          origin[r + dr][c + dc] = dr === 0 && dc === 0;
+        }
+      }
+      c += cs;
+    }
+  }
+  const width = Math.max(...rows.map((r) => r.length));
+  for (let r = 0; r < rows.length; r++) {
+    for (let c = 0; c < width; c++) {
+      if (rows[r][c] === undefined) {
+        rows[r][c] = "";
+        origin[r][c] = true;
+      }
+    }
+  }
+  return { rows, origin };
+}

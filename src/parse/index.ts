@@ -1,0 +1,113 @@
+import { fieldDef, emptyExtraction, type Extraction, type FieldId, type Finding, type Generation, type ParsedReport } from "../model/index.js";
+import { convertUnit } from "./cells.js";
+import { decodeBytes, InputError, MAX_TEXT_BYTES } from "./decode.js";
+import { isReport, detectAgency, detectGeneration, detectYear } from "./detect.js";
+import { toDocument, type Document } from "./document.js";
+import { readFormat } from "./formats/index.js";
+import { prose, pre2019 } from "./readers.js";
+import { solveRuns } from "./solve.js";
+import { readTextTables, type TableRead } from "./texttables.js";
+import { truncation } from "./truncation.js";
+
+/**
+ * The parser's public face: bytes or text in, the canonical model out (ParsedReport, the
+ * `--json` shape). Stages: decode → document (HTML grids / text) → detect → read tables →
+ * solve run-together digits → prose → merge. Pure apart from the optional lazy loading of
+ * DOCX/PDF/XLSX readers; never touches the network.
+ */
+
+export { InputError } from "./decode.js";
+export type { Document, TableGrid } from "./document.js";
+export { toDocument } from "./document.js";
+
+export interface ParseOptions {
+  filename: string;
+}
+
+/** Parses one report file's content. Input problems throw InputError (with a code). */
+export async function parseReport(input: Uint8Array | string, opts: ParseOptions): Promise<ParsedReport> {
+  const name = opts.filename;
+  let doc: Document | null = null;
+  if (typeof input === "string") {
+    if (input.trim() === "") throw new InputError("EMPTY", `${name}: 文件为空 (empty file)`);
+    if (Buffer.byteLength(input, "utf8") > MAX_TEXT_BYTES) throw tooLarge(name, Buffer.byteLength(input, "utf8"));
+    doc = toDocument(input, name);
+  } else {
+    if (input.length === 0) throw new InputError("EMPTY", `${name}: 文件为空 (empty file)`);
+    doc = await readFormat(input, name);
+    if (!doc) {
+      if (input.length > MAX_TEXT_BYTES) throw tooLarge(name, input.length);
+      const decoded = decodeBytes(input, name);
+      if (decoded.text.trim() === "") throw new InputError("EMPTY", `${name}: 文件为空 (empty file)`);
+      doc = toDocument(decoded.text, name);
+    }
+  }
+  return parseDocument(doc);
+}
+
+function tooLarge(name: string, bytes: number): InputError {
+  return new InputError("TOO_LARGE", `${name}: 文件过大 ${(bytes / 1048576).toFixed(0)} MB，文本/网页上限 ${MAX_TEXT_BYTES / 1048576} MB (file too large)`);
+}
+
+/** Parses a document already built (by toDocument or a format reader). Synchronous and pure. */
+export function parseDocument(doc: Document): ParsedReport {
+  const text = doc.text;
+  if (text.replace(/\s+/g, "") === "") throw new InputError("EMPTY", `${doc.file}: 没有可读的文字 (no readable text)`);
+  if (!isReport(text)) {
+    throw new InputError("NOT_REPORT", `${doc.file}: 不是政府信息公开工作年度报告（没有报告标题，也没有法定统计表） (not a government information disclosure annual report)`);
+  }
+  const report_year = detectYear(text);
+  const format = detectGeneration(text, report_year);
+  const agency = detectAgency(text);
+
+  let tables: Extraction = emptyExtraction();
+  let read: TableRead | undefined;
+  if (format === "2019" || format === "2021") {
+    read = readTextTables(text, format, doc.format === "text" ? "text" : "table");
+    tables = solved(read, format);
+  } else if (format === "pre2019") {
+    tables = pre2019(doc) ?? tables;
+  }
+  const gen: Generation = format ?? "2021";
+  const p = prose(doc, gen);
+  const merged = p ? p.merge(tables, p.extraction) : tables;
+
+  const issues: Finding[] = [...merged.issues];
+  const cut = truncation(text, format, read);
+  if (cut) issues.unshift(cut);
+  if (!format) issues.push({ rule: "FORMAT-UNKNOWN", severity: "warning", message: "无法判断报告格式（年份与表格均不明） (template generation unknown)" });
+  if (report_year === null) issues.push({ rule: "YEAR-UNKNOWN", severity: "warning", message: "无法确定报告年度 (report year not found)" });
+
+  const fields = sortFields(merged.fields);
+  return {
+    file: doc.file,
+    format,
+    report_year,
+    agency,
+    fields,
+    blank: [...new Set(merged.blank)].filter((id) => fields[id] === undefined).sort(),
+    ambiguous: [...new Set(merged.ambiguous)].filter((id) => fields[id] === undefined).sort(),
+    provenance: Object.fromEntries(Object.keys(fields).filter((id) => merged.provenance[id]).map((id) => [id, merged.provenance[id]])),
+    issues,
+  };
+}
+
+/** Direct values plus the solver's split of the run-together rows. */
+function solved(read: TableRead, generation: Generation): Extraction {
+  const out: Extraction = { fields: { ...read.values }, blank: [...read.blank], ambiguous: [...read.ambiguous], provenance: { ...read.provenance }, issues: [] };
+  for (const n of read.notes) out.issues.push({ rule: n.rule, severity: "warning", message: n.message, fields: n.fields });
+  if (read.runs.length) {
+    const r = solveRuns(read.runs, read.values, generation);
+    for (const [id, v] of Object.entries(r.values)) {
+      out.fields[id] = convertUnit(v, read.units[id], fieldDef(id)?.unit ?? "件");
+      out.provenance[id] = r.provenance[id];
+    }
+    out.ambiguous.push(...r.ambiguous);
+    out.issues.push(...r.issues);
+  }
+  return out;
+}
+
+function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {
+  return Object.fromEntries(Object.entries(f).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
