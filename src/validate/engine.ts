@@ -1,0 +1,118 @@
+import {
+  allFieldDefs,
+  evalExpr,
+  fieldDef,
+  holds,
+  relationFields,
+  relationsFor,
+  type FieldId,
+  type Generation,
+  type Relation,
+  type Values,
+} from "../model/index.js";
+
+/** The outcome of one relation on one set of values. */
+export interface Outcome {
+  rel: Relation;
+  left: number;
+  right: number;
+  ok: boolean;
+}
+
+/** Evaluates a relation, or undefined when a required term is absent (blank is not 0). */
+export function evaluate(rel: Relation, values: Values, previous?: Values): Outcome | undefined {
+  const left = evalExpr(rel.left, values, rel.optional, previous);
+  const right = evalExpr(rel.right, values, rel.optional, previous);
+  if (left === undefined || right === undefined) return undefined;
+  return { rel, left, right, ok: holds(rel.op, left, right) };
+}
+
+/** Relations that define a derived field (`derived = Σ parts`), keyed by the derived id. */
+function definitions(generation: Generation): Relation[] {
+  return relationsFor(generation).filter((r) => {
+    if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.crossYear) return false;
+    return fieldDef(r.left.terms[0].id, generation)?.kind === "derived";
+  });
+}
+
+/**
+ * Fills absent derived fields (subtotals, all-litigation block) from their definitions, so rules
+ * over them can run. Returns the completed values and the ids that were computed (never printed,
+ * so never blamed for an error).
+ */
+export function derive(values: Values, generation: Generation): { values: Record<FieldId, number>; computed: Set<FieldId> } {
+  const out: Record<FieldId, number> = { ...values };
+  const computed = new Set<FieldId>();
+  const defs = definitions(generation);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of defs) {
+      const id = d.left.terms[0].id;
+      if (out[id] !== undefined) continue;
+      const v = evalExpr(d.right, out, d.optional);
+      if (v === undefined) continue;
+      out[id] = v;
+      computed.add(id);
+      changed = true;
+    }
+  }
+  return { values: out, computed };
+}
+
+const pre2019Tables = (() => {
+  let cache: { indicators: Set<FieldId>; fujian: Set<FieldId> } | undefined;
+  return () => {
+    if (cache) return cache;
+    const ind = new Set<FieldId>();
+    const fj = new Set<FieldId>();
+    for (const f of allFieldDefs()) {
+      if (!f.generation.includes("pre2019")) continue;
+      if (f.table === "pre2019.indicators") ind.add(f.id);
+      if (f.table === "pre2019.fujian") fj.add(f.id);
+    }
+    cache = { indicators: new Set([...ind].filter((i) => !fj.has(i))), fujian: new Set([...fj].filter((i) => !ind.has(i))) };
+    return cache;
+  };
+})();
+
+/**
+ * Pre-2019 reports use either the national table or the 福建 table; both share ids such as
+ * requests.received.fax, so a 福建 report would otherwise fail PRE-RECEIVED (no e-mail term).
+ * A table's rules are dropped when only the other table's own rows are present.
+ */
+function tableApplies(rel: Relation, values: Values, generation: Generation): boolean {
+  if (generation !== "pre2019" || !rel.rule.table) return true;
+  const { indicators, fujian } = pre2019Tables();
+  const has = (s: Set<FieldId>) => [...s].some((id) => values[id] !== undefined);
+  const ind = has(indicators);
+  const fj = has(fujian);
+  if (rel.rule.table === "pre2019.indicators") return !(fj && !ind);
+  if (rel.rule.table === "pre2019.fujian") return !(ind && !fj);
+  return true;
+}
+
+/** The relations to check on a report: its generation's, minus the other pre-2019 table's and, without a previous report, the cross-year ones. */
+export function applicableRelations(generation: Generation, values: Values, withPrevious: boolean): Relation[] {
+  return relationsFor(generation).filter((r) => (withPrevious || !r.crossYear) && tableApplies(r, values, generation));
+}
+
+/** `FJ-RECEIVED-A` and `-B` are alternative forms of one rule: the family key, or undefined. */
+export function variantFamily(rel: Relation): string | undefined {
+  const m = /^(.*)-([A-Z])$/.exec(rel.rule.code);
+  if (!m || !/^FJ-/.test(rel.rule.code)) return undefined;
+  return `${m[1]}|${rel.bindings.column ?? ""}|${Object.entries(rel.bindings).filter(([k]) => k !== "column").map(([k, v]) => `${k}=${v}`).join(",")}`;
+}
+
+/**
+ * Among a family's variants, the ones the report's own rows point to: a variant whose exclusive
+ * terms (rows the other variant lacks) are present. Returns the relations worth reporting.
+ */
+export function relevantVariants(variants: Relation[], values: Values): Relation[] {
+  const termsOf = (r: Relation) => new Set(relationFields(r));
+  const scores = variants.map((r) => {
+    const others = new Set(variants.filter((o) => o !== r).flatMap((o) => relationFields(o)));
+    return [...termsOf(r)].filter((id) => !others.has(id) && values[id] !== undefined).length;
+  });
+  const best = Math.max(...scores);
+  return variants.filter((_, i) => scores[i] === best);
+}
