@@ -69,3 +69,14 @@ test("splits a 福建 run of year value and 历年累计 with the cumulative ide
   assert.equal(res.values["cumulative.requests.received.total"], 28);
   assert.equal(res.values["cumulative.requests.received.in_person"], 18);
 });
+
+test("the report's own prose decides a split the identities cannot", () => {
+  // 平潭 2023: 行政规范性文件77132470 with the prose 本年度制发的规范性文件77件 (fixtures/reports/pingtan/2023-87885).
+  const fields = ["issued", "repealed", "in_force"].map((c) => `proactive.normative_docs.${c}`);
+  const run = { tokens: ["2023"], fields, source: "表二", raw: "2023" };
+  const hinted = solveRuns([run], {}, "2021", { "proactive.normative_docs.issued": 2 });
+  // 2|0|23 is the only split with 2 issued (20|2|3 needs 20).
+  assert.deepEqual(fields.map((f) => hinted.values[f]), [2, 0, 23]);
+  const contradicted = solveRuns([run], {}, "2021", { "proactive.normative_docs.issued": 5 });
+  assert.deepEqual(contradicted.ambiguous.sort(), [...fields].sort());
+});

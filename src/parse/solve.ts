@@ -152,9 +152,11 @@ function ok(op: "=" | "<=" | ">=", x: number): boolean {
 
 /**
  * Solves every run together. `known` holds values read unambiguously elsewhere in the report;
- * they constrain the runs but are not returned.
+ * they constrain the runs but are not returned. `hints` are values the report states elsewhere
+ * (its prose: `本年度制发的规范性文件77件`): a run keeps only the splits that agree with them, when
+ * any split does, so the report's own words decide what its identities cannot.
  */
-export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, generation: Generation): SolveResult {
+export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, generation: Generation, hints: Record<FieldId, number> = {}): SolveResult {
   const result: SolveResult = { values: {}, ambiguous: [], provenance: {}, issues: [] };
   if (runs.length === 0) return result;
 
@@ -171,7 +173,9 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
       });
       continue;
     }
-    prepared.push({ run, candidates });
+    const hinted = run.fields.map((f, pos) => [pos, hints[f]] as const).filter(([, v]) => v !== undefined);
+    const agreeing = hinted.length ? candidates.filter((c) => hinted.every(([pos, v]) => c[pos] === v)) : [];
+    prepared.push({ run, candidates: agreeing.length ? agreeing : candidates });
   }
   if (prepared.length === 0) return result;
 
