@@ -71,7 +71,7 @@ test("splits a 福建 run of year value and 历年累计 with the cumulative ide
 });
 
 test("the report's own prose decides a split the identities cannot", () => {
-  // 平潭 2023: 行政规范性文件77132470 with the prose 本年度制发的规范性文件77件 (fixtures/reports/pingtan/2023-87885).
+  // hzs-2021 prints 行政规范性文件2023 (2|0|23 or 20|2|3); a prose statement of the issued count decides.
   const fields = ["issued", "repealed", "in_force"].map((c) => `proactive.normative_docs.${c}`);
   const run = { tokens: ["2023"], fields, source: "表二", raw: "2023" };
   const hinted = solveRuns([run], {}, "2021", { "proactive.normative_docs.issued": 2 });
