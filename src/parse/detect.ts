@@ -8,7 +8,7 @@ import type { Generation } from "../model/index.js";
 const SQUEEZE = /[\s|]+/g;
 
 /** Statutory-table and title markers; any one makes a text a report candidate. */
-const REPORT_TITLE = /政府信息公开[^\n]{0,12}(?:工作)?年度?报告|政府信息公开年报|政务公开[^\n]{0,6}年度报告/;
+const REPORT_TITLE = /政府信息公开[^\n]{0,12}(?:工作)?年度?报告|政府信息公开年报|政务公开[^\n]{0,6}年度报告|信息公开年度报告/;
 const TABLE_MARKERS = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "统计指标", "收到申请数", "受理依申请公开信息总数", "主动公开政府信息数", "依申请公开"];
 
 export function isReport(text: string): boolean {
@@ -16,7 +16,10 @@ export function isReport(text: string): boolean {
   if (REPORT_TITLE.test(head)) return true;
   const sq = text.slice(0, 400_000).replace(SQUEEZE, "");
   const hits = TABLE_MARKERS.filter((m) => sq.includes(m)).length;
-  return hits >= 2 || (REPORT_TITLE.test(text.slice(0, 200_000)) && hits >= 1);
+  if (hits >= 2 || (REPORT_TITLE.test(text.slice(0, 200_000)) && hits >= 1)) return true;
+  // Prose-only reports without a title: the year's disclosure work with counted items.
+  const prose = ["主动公开", "政府信息", "信息公开工作", "依申请公开", "行政复议", "政务公开"].filter((m) => sq.includes(m)).length;
+  return prose >= 4 && /主动公开[^。]{0,20}?\d+(?:条|件|项)/.test(sq);
 }
 
 /** Structural markers of each generation (spec §1.5); they beat the year. */
@@ -93,17 +96,43 @@ export function detectYear(text: string): number | null {
 
 /** Strips the report part of a title, keeping the publishing body (`…局2019年度政府信息公开…` → `…局`). */
 function agencyFromTitle(title: string): string | null {
-  const t = arabicYears(title).replace(/\s+/g, "");
-  const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?|政府信息公开)/.exec(t);
+  const t = arabicYears(title).replace(/\s+/g, "").replace(/^(?:[(\[【（][^)\]】）]{1,8}[)\]】）])+/, "");
+  const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年?度?|政府信息公开)/.exec(t);
   const name = m?.[1]?.replace(/^[《“"]/, "").replace(/[的:：,、]$/, "");
-  return name && name.length >= 2 && /[\u4e00-\u9fff]/.test(name) ? name : null;
+  return name && name.length >= 2 && /^[\u4e00-\u9fff()（）]+$/.test(name) ? name : null;
+}
+
+/** How names of public bodies end. */
+const ORG_END = /(?:政府|局|委|委员会|办公室|办|厅|院|中心|管委会|部|署|会|所|处|队|站|馆|省|市|县|区|州|盟|旗|镇|乡|街道|集团|公司)$/;
+
+/** The title is often only in the page body, possibly broken over lines, after page chrome. */
+function agencyFromHead(text: string): string | null {
+  const sq = arabicYears(text.slice(0, 4000)).replace(/\s+/g, "");
+  const re = /([\u4e00-\u9fff()]{2,40}?)((?:19|20)\d{2})年?度?(?:政府信息公开|政务公开)/g;
+  for (let m = re.exec(sq); m; m = re.exec(sq)) {
+    let name = m[1];
+    // Cut page chrome glued before the name (breadcrumbs, column names).
+    const cut = Math.max(...["报告", "专栏", "正文", "内容", "位置", "首页", "概述", "根据", "编制了", "关于"].map((w) => { const i = name.lastIndexOf(w); return i < 0 ? -1 : i + w.length; }));
+    if (cut > 0) name = name.slice(cut);
+    name = name.replace(/^(?:\([^)]{1,8}\))+/, "");
+    if (name.length >= 2 && !/^(?:我|本|全)/.test(name) && ORG_END.test(name)) return name;
+  }
+  return null;
 }
 
 function cleanAgency(s: string | undefined): string | null {
   if (!s) return null;
   const t = s.replace(/\s+/g, "").replace(/[。;；].*$/, "");
-  if (t.length < 2 || t.length > 40 || !/[\u4e00-\u9fff]{2}/.test(t)) return null;
+  if (t.length < 2 || t.length > 40 || !/[\u4e00-\u9fff]{2}/.test(t) || /本站|原创|网站|转载/.test(t)) return null;
   return t;
+}
+
+/** A bare place name (安康市) stands for its government when the text names it (安康市人民政府). */
+function governmentOf(name: string, text: string): string {
+  if (!/(?:省|市|县|区|州|盟|旗)$/.test(name)) return name;
+  const sq = text.replace(/\s+/g, "");
+  for (const suffix of ["人民政府", "管委会", "管理委员会"]) if (sq.includes(name + suffix)) return name + suffix;
+  return name;
 }
 
 export function detectAgency(text: string): string | null {
@@ -114,11 +143,13 @@ export function detectAgency(text: string): string | null {
     title = agencyFromTitle(l);
     if (title) break;
   }
+  title ??= agencyFromHead(head);
   if (pub && title) {
     // The more specific of the two: 区行政审批局 inside 平潭综合实验区行政审批局; 平潭综合实验区 → …管委会办公室.
     if (title.endsWith(pub) || title.includes(pub)) return title;
     if (pub.startsWith(title) || pub.includes(title)) return pub;
-    return title;
+    return governmentOf(title, text);
   }
-  return title ?? pub;
+  const one = title ?? pub;
+  return one ? governmentOf(one, text) : null;
 }
