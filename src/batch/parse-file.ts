@@ -1,0 +1,21 @@
+import { readFile } from "node:fs/promises";
+import type { ParsedReport } from "../model/index.js";
+import { parseReport } from "../parse/index.js";
+
+/** What became of one input file: its report, or the reason it could not be read. */
+export type Outcome =
+  | { file: string; ok: true; report: ParsedReport }
+  | { file: string; ok: false; error: { code: string; message: string } };
+
+/** Reads and parses one file; never throws (a bad file is an outcome, not an exception). */
+export async function parseFile(file: string): Promise<Outcome> {
+  try {
+    const bytes = await readFile(file);
+    const report = await parseReport(bytes, { filename: file });
+    return { file, ok: true, report };
+  } catch (e) {
+    const code = e && typeof e === "object" && "code" in e && typeof e.code === "string" ? e.code : "INTERNAL";
+    const message = e instanceof Error ? e.message : String(e);
+    return { file, ok: false, error: { code, message: code === "INTERNAL" ? `${file}: 解析出错 (internal error: ${message})` : message } };
+  }
+}
