@@ -18,9 +18,9 @@ export function fieldColumns(): FieldId[] {
   return ids;
 }
 
-const META = ["file", "error", "generation", "report_year", "agency", "ambiguous"] as const;
+const META = ["file", "error", "generation", "report_year", "agency", "ambiguous", "check_errors"] as const;
 const META_ZH: Record<(typeof META)[number], string> = {
-  file: "文件", error: "错误", generation: "报告格式", report_year: "年度", agency: "机关", ambiguous: "存疑字段",
+  file: "文件", error: "错误", generation: "报告格式", report_year: "年度", agency: "机关", ambiguous: "存疑字段", check_errors: "校验错误数",
 };
 
 /** The header row of the wide table: metadata columns then one column per field. */
@@ -39,7 +39,7 @@ export function header(lang: HeaderLanguage, withError: boolean): string[] {
 export function reportRow(file: string, r: ParsedReport, withError: boolean): (string | number | null)[] {
   const meta: (string | number | null)[] = [file];
   if (withError) meta.push(null);
-  meta.push(r.format, r.report_year, r.agency, r.ambiguous.length ? r.ambiguous.join(" ") : null);
+  meta.push(r.format, r.report_year, r.agency, r.ambiguous.length ? r.ambiguous.join(" ") : null, r.issues.filter((i) => i.severity === "error").length);
   return [...meta, ...fieldColumns().map((id) => r.fields[id] ?? null)];
 }
 

@@ -1,17 +1,20 @@
 import { readFile } from "node:fs/promises";
 import type { ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
+import { validate } from "../validate/index.js";
 
 /** What became of one input file: its report, or the reason it could not be read. */
 export type Outcome =
   | { file: string; ok: true; report: ParsedReport }
   | { file: string; ok: false; error: { code: string; message: string } };
 
-/** Reads and parses one file; never throws (a bad file is an outcome, not an exception). */
+/** Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception). */
 export async function parseFile(file: string): Promise<Outcome> {
   try {
     const bytes = await readFile(file);
     const report = await parseReport(bytes, { filename: file });
+    // Same as `gongkai parse`: the report carries its own check results.
+    report.issues = [...report.issues, ...validate(report)];
     return { file, ok: true, report };
   } catch (e) {
     const code = e && typeof e === "object" && "code" in e && typeof e.code === "string" ? e.code : "INTERNAL";

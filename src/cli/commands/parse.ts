@@ -4,6 +4,8 @@ import type { ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
 import { drawReport } from "../report-view.js";
+import { runBatch } from "../../batch/index.js";
+import { statSync } from "node:fs";
 
 /**
  * `gongkai parse FILE... [--json]`: read each report into the canonical model. `--json` prints
@@ -47,7 +49,13 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
     .argument("<files...>", "报告文件：HTML、文本、DOCX、PDF、XLSX (report files)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
-    .action(async (files: string[], opts: { json?: boolean }) => {
+    .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")
+    .option("--headers <lang>", "CSV/XLSX 列名：id 或 zh (column headers: field ids or Chinese labels)", "id")
+    .option("--resume", "续跑：跳过输出文件里已有的文件 (skip files already in the output)")
+    .option("--force", "覆盖已有的输出文件 (overwrite an existing output file)")
+    .option("--workers <n>", "并行线程数，默认全部核心 (worker threads; default all cores)")
+    .action(async (files: string[], opts: { json?: boolean; out?: string; headers?: string; resume?: boolean; force?: boolean; workers?: string }) => {
+      if (opts.out || files.some((f) => isDir(f))) return batch(files, opts, setCode);
       const reports: ParsedReport[] = [];
       const failures: Failure[] = [];
       for (const file of files) {
@@ -71,4 +79,33 @@ export function register(program: Command, setCode: (code: number) => void): voi
         setCode(2);
       }
     });
+}
+
+function isDir(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** Folders or --out: the batch runner (src/batch) writes one export and a progress display. */
+async function batch(paths: string[], opts: { out?: string; headers?: string; resume?: boolean; force?: boolean; workers?: string }, setCode: (code: number) => void): Promise<void> {
+  if (!opts.out) {
+    process.stderr.write("解析文件夹需要 --out 结果文件(.jsonl/.csv/.xlsx) (folders need --out FILE.jsonl|.csv|.xlsx)\n");
+    return setCode(2);
+  }
+  if (opts.headers !== "id" && opts.headers !== "zh") {
+    process.stderr.write(`--headers 只能是 id 或 zh (--headers must be id or zh): ${opts.headers}\n`);
+    return setCode(2);
+  }
+  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
+    process.stderr.write(`--workers 须为非负整数 (--workers must be a whole number): ${opts.workers}\n`);
+    return setCode(2);
+  }
+  try {
+    const s = await runBatch(paths, { out: opts.out, headers: opts.headers, resume: opts.resume, force: opts.force, workers });
+    process.stderr.write(`${s.out}: 解析成功 ${s.parsed}，失败 ${s.failed}，已跳过 ${s.skipped}，共 ${s.total} (parsed ${s.parsed}, failed ${s.failed}, skipped ${s.skipped}, total ${s.total})${s.interrupted ? "；已中断，加 --resume 续跑 (interrupted; rerun with --resume)" : ""}\n`);
+    setCode(s.interrupted ? 130 : s.failed ? 2 : 0);
+  } catch (e) {
+    if (e instanceof InputError) { process.stderr.write(e.message + "\n"); return setCode(2); }
+    throw e;
+  }
 }
