@@ -84,8 +84,9 @@ async function startCluster(): Promise<{ base: string; stop: () => void } | unde
     if (i === 99) { child.kill("SIGKILL"); return undefined; }
   }
   const stop = () => {
-    child.kill("SIGINT");
-    try { rmSync(dir, { recursive: true, force: true }); } catch { /* the server may still hold files */ }
+    // Synchronous (this runs in the "exit" handler): stop the server, then remove its files.
+    try { run(join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "immediate", "-w"]); } catch { child.kill("SIGKILL"); }
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
   };
   process.once("exit", stop);
   return { base, stop };
