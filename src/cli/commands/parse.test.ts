@@ -1,0 +1,90 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { readFileSync } from "node:fs";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const MAIN = join(ROOT, "src/cli/main.ts");
+const fx = (rel: string) => join(ROOT, "fixtures/reports", rel);
+
+/** Runs the real CLI (`gongkai parse ...`) in a child process. */
+function gongkai(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const code = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(["node", "gongkai", ...process.argv.slice(1)]);`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const schema = JSON.parse(readFileSync(join(ROOT, "schema/parse-result.schema.json"), "utf8"));
+const validateSchema = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+test("parse --json prints one object per file that matches the published schema", () => {
+  const r = gongkai("parse", "--json", fx("pingtan/2023-87885/page.txt"));
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(!Array.isArray(out));
+  assert.ok(validateSchema(out), JSON.stringify(validateSchema.errors));
+  assert.equal(out.fields["applications.new.total"], 81);
+  assert.equal(out.format, "2021");
+});
+
+test("parse --json prints an array for several files, each valid against the schema", () => {
+  const files = ["pingtan/2024-97791/page.html", "pingtan-dept/czj-2019-80560/page.txt", "pingtan-dept/hzs-2019-80575/page.txt", "pingtan/2013-80754/page.txt"].map(fx);
+  const r = gongkai("parse", "--json", ...files);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.length, 4);
+  for (const o of out) assert.ok(validateSchema(o), `${o.file}: ${JSON.stringify(validateSchema.errors)}`);
+  assert.deepEqual(out.map((o: { report_year: number }) => o.report_year), [2024, 2019, 2019, 2013]);
+});
+
+test("parse without --json draws the tables with the values in place", () => {
+  const r = gongkai("parse", fx("pingtan/2023-87885/page.txt"));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /机构 \(agency\): 平潭综合实验区管委会办公室/);
+  assert.match(r.stdout, /│ 一、本年新收政府信息公开… +│ +80 │ +1 │ +0 │ +0 │ +0 │ +0 │ +81 │/);
+  assert.match(r.stdout, /│ 诉讼·复议后起诉 +│ +1 │ +0 │ +1 │ +0 │ +2 │/);
+  assert.match(r.stdout, /┌─/);
+});
+
+test("a bad file gets one line on stderr, the others are still parsed, exit code 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-parse-"));
+  const empty = join(dir, "empty.txt");
+  const news = join(dir, "news.html");
+  writeFileSync(empty, "");
+  writeFileSync(news, "<html><body><h1>平潭举办海洋文化节</h1><p>游客共计3万人次。</p><p>a</p><p>b</p><p>c</p></body></html>");
+  const missing = join(dir, "missing.txt");
+  const good = fx("pingtan-dept/hzs-2021-80609/page.txt");
+  const r = gongkai("parse", "--json", empty, good, news, missing);
+  assert.equal(r.code, 2);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.length, 1);
+  assert.equal(out[0].report_year, 2021);
+  assert.match(r.stderr, new RegExp(`${empty.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 文件为空 \\(empty file\\)`));
+  assert.match(r.stderr, /news\.html: 不是政府信息公开工作年度报告/);
+  assert.match(r.stderr, /missing\.txt: 文件不存在 \(no such file\)/);
+  assert.match(r.stderr, /3 个文件有问题/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+});
+
+test("a missing path alone exits 2 with a clear message", () => {
+  const r = gongkai("parse", "/nonexistent/report.html");
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), "/nonexistent/report.html: 文件不存在 (no such file)");
+  assert.equal(r.stdout, "");
+});
+
+test("an incomplete report exits 2 with a one-line error, --json still prints what was read", () => {
+  const f = fx("pingtan-dept/czj-2018-80527/page.txt");
+  const r = gongkai("parse", "--json", f);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, /报告不完整/);
+  const out = JSON.parse(r.stdout);
+  assert.ok(validateSchema(out), JSON.stringify(validateSchema.errors));
+  assert.ok(out.issues.some((i: { rule: string }) => i.rule === "INCOMPLETE"));
+});
