@@ -1,10 +1,12 @@
 // Parser accuracy against the hand labels: `npm run bench:accuracy [-- --json] [-- --strict]`.
 // Labels: fixtures/seeds/expected/*.json (file relative to fixtures/seeds/) and
 // fixtures/expected/reports/**/*.json (file relative to fixtures/). Scoring rules: bench/score.ts.
+// Each labelled file is read as bytes and parsed exactly as `gongkai parse` would.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allFieldDefs } from "../src/model/index.js";
+import { parseReport } from "../src/parse/index.js";
 import {
   TARGETS,
   labelFiles,
@@ -54,19 +56,10 @@ function loadLabels(): LabelRef[] {
   return refs;
 }
 
-type ParseFn = (bytes: Uint8Array, file: string) => unknown;
+type ParseFn = (bytes: Uint8Array, file: string) => Promise<unknown>;
 
-/** The parser's public entry point; imported at run time so this file type-checks before src/parse/index.ts lands. */
-async function loadParser(): Promise<ParseFn | string> {
-  const spec = "../src/parse/index.js";
-  try {
-    const mod = (await import(spec)) as { parseReport?: unknown };
-    if (typeof mod.parseReport !== "function") return "src/parse/index.ts 没有导出 parseReport (no parseReport export)";
-    return mod.parseReport as ParseFn;
-  } catch (e) {
-    return `无法加载解析器 (cannot load the parser): ${(e as Error).message.split("\n")[0]}`;
-  }
-}
+/** The parser's public entry point (errors as thrown InputError with a code). */
+const parser: ParseFn = (bytes, file) => parseReport(bytes, { filename: file });
 
 /** Accept a ParsedReport, or an errors-as-values wrapper around one. */
 function unwrap(result: unknown): { parsed: ParsedForScore | null; error?: string } {
@@ -111,7 +104,6 @@ async function main(): Promise<number> {
   const asJson = args.has("--json");
   const strict = args.has("--strict");
   const labels = loadLabels();
-  const parser = await loadParser();
   const derived = new Set(allFieldDefs().filter((f) => f.kind === "derived").map((f) => f.id));
   const isDerived = (id: string): boolean => derived.has(id);
 
@@ -119,10 +111,6 @@ async function main(): Promise<number> {
   for (const ref of labels) {
     for (const file of labelFiles(ref.label)) {
       const abs = existsSync(join(ref.base, file)) ? join(ref.base, file) : join(FIXTURES, file);
-      if (typeof parser === "string") {
-        scores.push(scoreFile(ref.label, file, null, isDerived, parser));
-        continue;
-      }
       if (!existsSync(abs)) {
         scores.push(scoreFile(ref.label, file, null, isDerived, `文件不存在 (file not found): ${relative(ROOT, abs)}`));
         continue;
@@ -148,7 +136,6 @@ async function main(): Promise<number> {
           date: new Date().toISOString(),
           targets: TARGETS,
           meets_targets: ok,
-          parser_error: typeof parser === "string" ? parser : null,
           summary: Object.fromEntries(
             Object.entries(summary.groups).map(([k, v]) => [
               k,
@@ -166,7 +153,6 @@ async function main(): Promise<number> {
   } else {
     const out: string[] = [];
     out.push(`解析准确率 (parser accuracy) — ${labels.length} label files, ${scores.length} renderings, ${new Date().toISOString().slice(0, 10)}`);
-    if (typeof parser === "string") out.push(`!! ${parser}`);
     out.push("");
     out.push(
       ["group".padEnd(22), "files".padStart(5), "labelled".padStart(8), "tp".padStart(6), "fp".padStart(5), "fn".padStart(5), "precision".padStart(9), "recall".padStart(9), "amb.ok".padStart(8), "format".padStart(7), "year".padStart(7), "agency".padStart(9)].join(" "),
