@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import { emptyExtraction, type Extraction, type FieldId, type Finding, type Generation } from "../../model/index.js";
+import type { Document } from "../document.js";
+import { detectYear } from "../detect.js";
+import { bodyKeyOf } from "./label.js";
+
+/**
+ * Numbers stated in sentences, read with the phrase table of phrases.json. The engine only finds
+ * the phrases and applies the guards; which words mean which field is data.
+ */
+
+interface Concept {
+  field: FieldId;
+  generations: Generation[];
+  patterns: string[];
+  share_of?: FieldId;
+  context?: { among: string[]; is: string };
+  any_year?: boolean;
+}
+
+interface PhraseFile {
+  guards: Record<"approx_before" | "approx_after" | "change_before" | "change_clause" | "cumulative_clause" | "sub_unit_clause" | "sub_unit_sentence" | "ranking_before", string[]>;
+  concepts: Concept[];
+  zero_statements: { field: FieldId; generations: Generation[]; patterns: string[] }[];
+  rates: { generations: Generation[]; pattern: string; numerator: FieldId; denominator: FieldId }[];
+}
+
+const PHRASES: PhraseFile = JSON.parse(readFileSync(new URL("./phrases.json", import.meta.url), "utf8")) as PhraseFile;
+const NUM = "(?<n>\\d+(?:\\.\\d+)?)";
+const compile = (p: string, slot = "{n}") => new RegExp(p.replace(slot, slot === "{n}" ? NUM : "(?<p>\\d+(?:\\.\\d+)?)"), "gd");
+
+interface Compiled extends Concept { regexes: RegExp[] }
+const CONCEPTS: Compiled[] = PHRASES.concepts.map((c) => ({ ...c, regexes: c.patterns.map((p) => compile(p)) }));
+const ZEROS = PHRASES.zero_statements.map((z) => ({ ...z, regexes: z.patterns.map((p) => new RegExp(p, "g")) }));
+const RATES = PHRASES.rates.map((r) => ({ ...r, regex: compile(r.pattern, "{p}") }));
+const G = PHRASES.guards;
+const CHANGE_CLAUSE = new RegExp(G.change_clause.join("|"));
+const YEAR = /((?:19|20)\d{2})年/g;
+
+/** A prose line squeezed for matching: whitespace next to a non-digit removed, offsets kept. */
+interface Line { s: string; map: number[] }
+
+function squeezeLines(text: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (const raw of text.split("\n")) {
+    const base = start;
+    start += raw.length + 1;
+    // Table rows of real grids appear as ` | ` lines: tables are the table readers' business.
+    if (raw.includes(" | ")) continue;
+    let s = "";
+    const map: number[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const ch = raw[i];
+      if (/\s/.test(ch)) {
+        const prev = s[s.length - 1];
+        let j = i + 1;
+        while (j < raw.length && /\s/.test(raw[j])) j++;
+        const next = raw[j];
+        if (prev !== undefined && next !== undefined && /\d/.test(prev) && /\d/.test(next)) {
+          s += " ";
+          map.push(base + i);
+        }
+        continue;
+      }
+      s += ch;
+      map.push(base + i);
+    }
+    if (/\d/.test(s)) out.push({ s, map });
+  }
+  return out;
+}
+
+interface Hit {
+  field: FieldId;
+  value: number;
+  /** Number position in the line, match span, line. */
+  pos: number;
+  start: number;
+  end: number;
+  line: Line;
+  concept?: Compiled;
+}
+
+const lastIndexOfAny = (s: string, chars: RegExp): number => {
+  for (let i = s.length - 1; i >= 0; i--) if (chars.test(s[i])) return i;
+  return -1;
+};
+
+/** Why a stated number must not be read as the field (or undefined when it may). */
+function vetoed(line: string, start: number, pos: number, numText: string, matchText: string, reportYear: number | null, anyYear: boolean): string | undefined {
+  const before = line.slice(0, pos);
+  const clause = before.slice(lastIndexOfAny(before, /[,;。:!?]/) + 1);
+  const sentence = before.slice(lastIndexOfAny(before, /[;。!?]/) + 1);
+  const after = line.slice(pos + numText.length);
+  if (G.approx_before.some((w) => before.endsWith(w))) return "approximate";
+  const inMatchAfter = matchText.slice(pos - start + numText.length);
+  if (G.approx_after.some((w) => after.startsWith(w) && !inMatchAfter.startsWith(w))) return "approximate";
+  if (/^\s*%/.test(after)) return "percentage";
+  if (G.ranking_before.some((w) => before.endsWith(w))) return "ranking";
+  if (G.change_before.some((w) => before.replace(/了$/, "").endsWith(w))) return "change";
+  if (CHANGE_CLAUSE.test(clause.slice(0, clause.length))) return "change";
+  if (G.cumulative_clause.some((w) => clause.includes(w))) return "cumulative";
+  if (G.sub_unit_clause.some((w) => clause.includes(w))) return "sub-unit";
+  if (G.sub_unit_sentence.some((w) => sentence.includes(w))) return "sub-unit";
+  if (!anyYear && reportYear) {
+    for (const m of clause.matchAll(YEAR)) if (Number(m[1]) !== reportYear) return "other year";
+  }
+  return undefined;
+}
+
+function contextOk(line: string, start: number, ctx: Concept["context"]): boolean {
+  if (!ctx) return true;
+  const before = line.slice(0, start);
+  let best = -1;
+  let which = "";
+  for (const w of ctx.among) {
+    const i = before.lastIndexOf(w);
+    if (i > best) { best = i; which = w; }
+  }
+  return which === ctx.is;
+}
+
+export function readProseWith(doc: Document, generation: Generation): Extraction {
+  const ex = emptyExtraction();
+  const reportYear = detectYear(doc.text);
+  const lines = squeezeLines(doc.text);
+  const concepts = CONCEPTS.filter((c) => c.generations.includes(generation));
+  const hits: Hit[] = [];
+  for (const line of lines) {
+    for (const c of concepts) {
+      for (const re of c.regexes) {
+        re.lastIndex = 0;
+        for (const m of line.s.matchAll(re)) {
+          const n = m.groups!.n;
+          const start = m.index!;
+          const pos = m.indices!.groups!.n[0];
+          if (!contextOk(line.s, start, c.context)) continue;
+          if (vetoed(line.s, start, pos, n, m[0], reportYear, c.any_year ?? false)) continue;
+          hits.push({ field: c.field, value: Number(n), pos, start, end: start + m[0].length, line, concept: c });
+        }
+      }
+    }
+  }
+  // One number, one field: where patterns of several fields capture the same number, the longest
+  // (most specific) match wins.
+  const byNumber = new Map<string, Hit>();
+  for (const h of hits) {
+    const key = `${lines.indexOf(h.line)}:${h.pos}`;
+    const cur = byNumber.get(key);
+    if (!cur || h.end - h.start > cur.end - cur.start) byNumber.set(key, h);
+  }
+  const ordered = [...byNumber.values()].sort((a, b) => a.line.map[a.pos] - b.line.map[b.pos]);
+  const chosen = new Map<FieldId, Hit>();
+  for (const h of ordered) if (!chosen.has(h.field)) chosen.set(h.field, h);
+
+  for (const [id, h] of chosen) {
+    ex.fields[id] = h.value;
+    ex.provenance[id] = { method: "prose", source: "正文", raw: h.line.s.slice(h.start, h.end), offset: h.line.map[h.start] };
+  }
+  for (const z of ZEROS) {
+    if (!z.generations.includes(generation) || ex.fields[z.field] !== undefined) continue;
+    for (const line of lines.length ? allLines(doc.text) : []) {
+      const m = z.regexes.map((re) => { re.lastIndex = 0; return re.exec(line.s); }).find(Boolean);
+      if (m) {
+        ex.fields[z.field] = 0;
+        ex.provenance[z.field] = { method: "prose", source: "正文", raw: m[0], offset: line.map[m.index] };
+        break;
+      }
+    }
+  }
+  ex.issues.push(...percentChecks(chosen, ex.fields, generation, lines));
+  return ex;
+}
+
+/** Every line (zero statements have no digits, so squeezeLines would drop them). */
+function allLines(text: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (const raw of text.split("\n")) {
+    const s = raw.replace(/\s+/g, "");
+    const map: number[] = [];
+    for (let i = 0; i < raw.length; i++) if (!/\s/.test(raw[i])) map.push(start + i);
+    start += raw.length + 1;
+    if (!raw.includes(" | ")) out.push({ s, map });
+  }
+  return out;
+}
+
+const PERCENT_AFTER = /^[,]?占[^%。;,]{0,15}?(\d+(?:\.\d+)?)%/;
+
+/** Stated shares and rates checked against the counts stated with them (rule TEXT-PERCENT). */
+function percentChecks(chosen: Map<FieldId, Hit>, values: Record<FieldId, number>, generation: Generation, lines: Line[]): Finding[] {
+  const out: Finding[] = [];
+  const check = (num: FieldId, den: FieldId, printed: string, where: string) => {
+    const a = values[num];
+    const b = values[den];
+    if (a === undefined || b === undefined || b === 0) return;
+    const p = Number(printed);
+    const decimals = printed.includes(".") ? printed.split(".")[1].length : 0;
+    const exact = (100 * a) / b;
+    if (Math.abs(exact - p) <= 0.5 * 10 ** -decimals + 1e-9) return;
+    const shown = Math.round(exact * 100) / 100;
+    out.push({
+      rule: "TEXT-PERCENT",
+      severity: "warning",
+      message: `TEXT-PERCENT ${bodyKeyOf(num)}: 正文 ${printed}% ≠ ${a}/${b} = ${shown}% (stated ${printed}% ≠ ${a}/${b} = ${shown}%; ${where})`,
+      message_en: `stated ${printed}% but ${num} ${a} / ${den} ${b} = ${shown}%`,
+      fields: [num, den],
+      expected: shown,
+      actual: p,
+    });
+  };
+  for (const [id, h] of chosen) {
+    const share = h.concept?.share_of;
+    if (!share) continue;
+    const m = PERCENT_AFTER.exec(h.line.s.slice(h.end));
+    if (m) check(id, share, m[1], h.line.s.slice(h.start, h.end + m[0].length));
+  }
+  for (const r of RATES) {
+    if (!r.generations.includes(generation)) continue;
+    for (const line of lines) {
+      r.regex.lastIndex = 0;
+      for (const m of line.s.matchAll(r.regex)) check(r.numerator, r.denominator, m.groups!.p, m[0]);
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,74 @@
+import { relationsFor, type Extraction, type FieldId, type Finding, type Generation } from "../../model/index.js";
+import type { Document } from "../document.js";
+import { readProseWith } from "./engine.js";
+import { bodyKeyOf } from "./label.js";
+
+/**
+ * Numbers stated in sentences (prose-only pre-2019 reports; the prose of 2019/2021 reports that
+ * restates table figures; section 六's 信息处理费), read with the phrase table in phrases.json.
+ * Conservative: a sentence about a sub-unit, another year, a change, a share or a rank is not read.
+ */
+export function readProse(doc: Document, generation: Generation): Extraction {
+  return readProseWith(doc, generation);
+}
+
+/** Derived fields (definitions such as `review.litigation.total = direct + after`) computable from the table values. */
+function derivedFrom(values: Record<FieldId, number>): Record<FieldId, number> {
+  const out: Record<FieldId, number> = {};
+  for (const g of ["2019", "2021"] as Generation[]) {
+    for (const r of relationsFor(g)) {
+      if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.right.kind !== "sum") continue;
+      const id = r.left.terms[0].id;
+      if (values[id] !== undefined || out[id] !== undefined) continue;
+      let sum = 0;
+      let complete = true;
+      for (const t of r.right.terms) {
+        const v = values[t.id];
+        if (v === undefined) { complete = false; break; }
+        sum += t.sign * v;
+      }
+      if (complete) out[id] = Math.round(sum * 1e6) / 1e6;
+    }
+  }
+  return out;
+}
+
+function textTable(id: FieldId, prose: number, table: number): Finding {
+  const label = bodyKeyOf(id);
+  return {
+    rule: "TEXT-TABLE",
+    severity: "warning",
+    message: `TEXT-TABLE ${label}: 正文 ${prose} ≠ 附表 ${table} (prose ${prose} ≠ table ${table})`,
+    message_en: `TEXT-TABLE ${id}: prose ${prose} ≠ table ${table}`,
+    fields: [id],
+    expected: table,
+    actual: prose,
+  };
+}
+
+/**
+ * Table values win; prose fills the fields the tables lack (blank or ambiguous cells included) and
+ * every disagreement becomes a TEXT-TABLE warning naming both numbers.
+ */
+export function mergeProse(tables: Extraction, prose: Extraction): Extraction {
+  const out: Extraction = {
+    fields: { ...tables.fields },
+    blank: [...tables.blank],
+    ambiguous: [...tables.ambiguous],
+    provenance: { ...tables.provenance },
+    issues: [...tables.issues, ...prose.issues],
+  };
+  const derived = derivedFrom(tables.fields);
+  for (const [id, pv] of Object.entries(prose.fields)) {
+    const tv = tables.fields[id] ?? derived[id];
+    if (tv !== undefined) {
+      if (Math.abs(tv - pv) > 1e-6) out.issues.push(textTable(id, pv, tv));
+      continue;
+    }
+    out.fields[id] = pv;
+    out.provenance[id] = prose.provenance[id];
+    out.blank = out.blank.filter((b) => b !== id);
+    out.ambiguous = out.ambiguous.filter((a) => a !== id);
+  }
+  return out;
+}
