@@ -48,6 +48,11 @@ type DB = Kysely<RequestTables & { agencies: { id: import("kysely").Generated<nu
 
 const now = () => new Date().toISOString();
 
+/** Rolls a transaction back with the problems that refused it. */
+class Abort extends Error {
+  constructor(readonly problems: Problem[]) { super("aborted"); }
+}
+
 export async function openRegister(url: string = resolveDbUrl(), opts: { calendarDir?: string } = {}): Promise<RequestRegister> {
   const store = await openStore(url, { migrations: requestsMigrations });
   return new RequestRegister(store, opts.calendarDir);
@@ -185,30 +190,42 @@ export class RequestRegister {
    * correction reason is given, in which case it is recorded.
    */
   private async guarded<T>(agency: string, simulate: (entries: Entry[]) => Entry[], write: (db: DB, agencyId: number) => Promise<T>, opts: ChangeOptions): Promise<Result<{ value: T; corrections: CorrectionRecord[] }>> {
-    return this.db.transaction().execute(async (trx) => {
-      const agencyId = (await this.agencyId(trx, agency, true))!;
-      const locks = await trx.selectFrom("request_locks").select(["year", "issued_on"]).where("agency_id", "=", agencyId).execute();
-      const records: CorrectionRecord[] = [];
-      if (locks.length) {
-        const before = await this.entries(agency, trx);
-        const after = simulate(before);
-        for (const l of locks) {
-          const changes = diffTables(computeTables(before, l.year), computeTables(after, l.year));
-          if (!changes.length) continue;
-          if (!opts.correction) {
-            return fail<{ value: T; corrections: CorrectionRecord[] }>([problem("LOCKED-YEAR",
-              `${l.year}年度报告已于 ${l.issued_on} 发布，此更改会改变其数字（${changes.map((c) => `${c.field}: ${c.before}→${c.after}`).join("，")}）；如确需更正，请注明更正理由`,
-              `the ${l.year} report was issued on ${l.issued_on}; this change would alter its figures; give a correction reason to record it as a dated correction`)]);
-          }
-          records.push({ year: l.year, recordedOn: opts.correction.on, reason: opts.correction.reason, changes });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const r = await this.guardedIn(trx, agency, simulate, write, opts);
+        if (!r.ok) throw new Abort(r.errors);
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof Abort) return fail(e.problems);
+      throw e;
+    }
+  }
+
+  /** The check and write of `guarded`, inside a caller's transaction (several agencies, all or nothing). */
+  private async guardedIn<T>(trx: DB, agency: string, simulate: (entries: Entry[]) => Entry[], write: (db: DB, agencyId: number) => Promise<T>, opts: ChangeOptions): Promise<Result<{ value: T; corrections: CorrectionRecord[] }>> {
+    const agencyId = (await this.agencyId(trx, agency, true))!;
+    const locks = await trx.selectFrom("request_locks").select(["year", "issued_on"]).where("agency_id", "=", agencyId).execute();
+    const records: CorrectionRecord[] = [];
+    if (locks.length) {
+      const before = await this.entries(agency, trx);
+      const after = simulate(before);
+      for (const l of locks) {
+        const changes = diffTables(computeTables(before, l.year), computeTables(after, l.year));
+        if (!changes.length) continue;
+        if (!opts.correction) {
+          return fail([problem("LOCKED-YEAR",
+            `${agency} ${l.year}年度报告已于 ${l.issued_on} 发布，此更改会改变其数字（${changes.map((c) => `${c.field}: ${c.before}→${c.after}`).join("，")}）；如确需更正，请注明更正理由`,
+            `the ${l.year} report of ${agency} was issued on ${l.issued_on}; this change would alter its figures; give a correction reason to record it as a dated correction`)]);
         }
+        records.push({ year: l.year, recordedOn: opts.correction.on, reason: opts.correction.reason, changes });
       }
-      const value = await write(trx, agencyId);
-      for (const r of records) {
-        await trx.insertInto("request_corrections").values({ agency_id: agencyId, year: r.year, recorded_on: r.recordedOn, reason: r.reason, changes_json: JSON.stringify(r.changes) }).execute();
-      }
-      return ok({ value, corrections: records });
-    });
+    }
+    const value = await write(trx, agencyId);
+    for (const r of records) {
+      await trx.insertInto("request_corrections").values({ agency_id: agencyId, year: r.year, recorded_on: r.recordedOn, reason: r.reason, changes_json: JSON.stringify(r.changes) }).execute();
+    }
+    return ok({ value, corrections: records });
   }
 
   // ---- writing ----
@@ -221,7 +238,7 @@ export class RequestRegister {
    * Adds applications (with their events) all or nothing: every problem of every one is listed,
    * and nothing is stored unless all are sound.
    */
-  async addApplications(items: { app: Application; events: RequestEvent[]; where?: string }[], opts: ChangeOptions = {}): Promise<Result<{ deadlines: Deadline[]; corrections: CorrectionRecord[] }>> {
+  async addApplications(items: { app: Application; events: RequestEvent[]; where?: string }[], opts: ChangeOptions = {}, mode: { dryRun?: boolean } = {}): Promise<Result<{ deadlines: Deadline[]; corrections: CorrectionRecord[] }>> {
     const errors: Problem[] = [];
     const warnings: Problem[] = [];
     const cal = await this.calendar();
@@ -244,12 +261,15 @@ export class RequestRegister {
       deadlines.push(d);
     }
     if (errors.length) return fail(errors, warnings);
+    if (mode.dryRun) return ok({ deadlines, corrections: [] }, warnings);
     const byAgency = new Map<string, typeof items>();
     for (const it of items) byAgency.set(it.app.agency, [...(byAgency.get(it.app.agency) ?? []), it]);
     const corrections: CorrectionRecord[] = [];
-    for (const [agency, list] of byAgency) {
-      // One agency at a time: each is guarded against its own issued years.
-      const r = await this.guarded(agency,
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [agency, list] of byAgency) {
+          // Each agency is checked against its own issued years; one refusal rolls back all.
+          const r = await this.guardedIn(trx, agency,
         (entries) => [...entries, ...list.map(({ app, events }) => ({ app, events, state: replay(app, events) }))],
         async (db, agencyId) => {
           for (const { app, events } of list) {
@@ -261,8 +281,13 @@ export class RequestRegister {
             for (const e of events) await this.insertEvent(db, row.id, e);
           }
         }, opts);
-      if (!r.ok) return fail(r.errors, warnings);
-      corrections.push(...r.value.corrections);
+          if (!r.ok) throw new Abort(r.errors);
+          corrections.push(...r.value.corrections);
+        }
+      });
+    } catch (e) {
+      if (e instanceof Abort) return fail(e.problems, warnings);
+      throw e;
     }
     return ok({ deadlines, corrections }, warnings);
   }
