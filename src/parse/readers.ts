@@ -1,15 +1,17 @@
 import type { Extraction, Generation } from "../model/index.js";
 import type { Document } from "./document.js";
+import { readPre2019 } from "./pre2019/index.js";
+import { mergeProse, readProse } from "./prose/index.js";
 
 /**
- * Seam to the readers other modules provide (pre-2019 tables, prose). Kept in one place so the
- * pipeline does not change when they land: each returns null while its module is absent.
+ * Seam to the readers the pipeline composes: the pre-2019 tables and the prose reader with its
+ * merge rule (table values win; prose fills what the tables lack and disagreements are reported).
  */
 
-export function pre2019(_doc: Document): Extraction | null {
-  return null;
+export function pre2019(doc: Document): Extraction | null {
+  return readPre2019(doc);
 }
 
-export function prose(_doc: Document, _generation: Generation): { extraction: Extraction; merge: (tables: Extraction, prose: Extraction) => Extraction } | null {
-  return null;
+export function prose(doc: Document, generation: Generation): { extraction: Extraction; merge: (tables: Extraction, prose: Extraction) => Extraction } | null {
+  return { extraction: readProse(doc, generation), merge: mergeProse };
 }

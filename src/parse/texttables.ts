@@ -64,9 +64,12 @@ interface Hit {
 /** Earliest occurrence of any key in [from, to); ties go to the longest key. Skips a following parenthetical note. */
 function findKey(s: Squeezed, keys: string[], from: number, to: number): Hit | undefined {
   let best: Hit | undefined;
+  // Search a slice: indexOf over the whole rest of a large text for every row would be quadratic.
+  const hay = s.sq.slice(from, to);
   for (const k of keys) {
-    const i = s.sq.indexOf(k, from);
-    if (i < 0 || i + k.length > to) continue;
+    const j = hay.indexOf(k);
+    if (j < 0) continue;
+    const i = from + j;
     if (!best || i < best.start || (i === best.start && i + k.length > best.end)) best = { start: i, end: i + k.length };
   }
   if (best && s.sq[best.end] === "(") {
@@ -313,6 +316,9 @@ function readTable4(ctx: Ctx, from: number): number {
     headerWords++;
   }
   if (headerWords < 5) return -1;
+  // A short row label before the 15 numbers (`数量`, `件数`) is not part of the data.
+  const label = /^[\u4e00-\u9fff()]{1,8}(?=[\d|])/.exec(s.sq.slice(p, p + 12));
+  if (label && !/^[无增减]/.test(label[0])) p += label[0].length;
   ctx.out.seen.t4 = true;
   const a = s.map[p];
   const part = valuePart(ctx.text.slice(a, a + 600));

@@ -20,7 +20,14 @@ function gongkai(...args: string[]): { code: number; stdout: string; stderr: str
 }
 
 const schema = JSON.parse(readFileSync(join(ROOT, "schema/parse-result.schema.json"), "utf8"));
-const validateSchema = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+interface Out {
+  file: string;
+  format: string;
+  report_year: number;
+  fields: Record<string, number>;
+  issues: { rule: string }[];
+}
+const validateSchema = new Ajv2020({ allErrors: true, strict: true }).compile<Out>(schema);
 
 test("parse --json prints one object per file that matches the published schema", () => {
   const r = gongkai("parse", "--json", fx("pingtan/2023-87885/page.txt"));
