@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sql, type Migration } from "kysely";
+import { sql, type Generated, type Migration } from "kysely";
 import { engines } from "../../test/pg.js";
 import { openStore, isPostgres } from "./index.js";
 
@@ -22,7 +22,7 @@ for (const engine of await engines("store_open")) {
       },
     };
     const s2 = await openStore(url, { migrations: extra });
-    await s2.as<{ things: { id: number; agency_id: number | null } }>().insertInto("things").values({ agency_id: null }).execute();
+    await s2.as<{ things: { id: Generated<number>; agency_id: number | null } }>().insertInto("things").values({ agency_id: null }).execute();
     await s2.close();
 
     // Opened again without the contributed migration: still fine, the table is still there.

@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { userInfo } from "node:os";
+import type { Finding } from "../model/index.js";
+import { StoreError } from "./errors.js";
+import type { Store } from "./store.js";
+
+type Db = Store["db"];
+
+export type FindingSource = "report" | "across" | "store";
+export type Verdict = "confirmed" | "dismissed";
+
+/**
+ * The stable identity of a finding: agency, year, rule and the fields involved, never the message
+ * text or the numbers, so a verdict still applies after the report is parsed or imported again.
+ * `occurrence` tells apart two findings of one rule over the same fields in one report.
+ */
+export function fingerprint(agency: string, year: number, rule: string, fields: readonly string[] = [], occurrence = 0): string {
+  const key = [agency, String(year), rule, [...fields].sort().join(","), occurrence ? `#${occurrence}` : ""].join("|");
+  return createHash("sha256").update(key).digest("hex").slice(0, 20);
+}
+
+export async function replaceFindingsIn(db: Db, reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[]): Promise<void> {
+  await db.deleteFrom("findings").where("report_id", "=", reportId).where("source", "=", source).execute();
+  if (findings.length === 0) return;
+  const seen = new Map<string, number>();
+  const rows = findings.map((f) => {
+    const fields = f.fields ?? [];
+    const base = `${f.rule}|${[...fields].sort().join(",")}`;
+    const occ = seen.get(base) ?? 0;
+    seen.set(base, occ + 1);
+    const numbers: Record<string, unknown> = {};
+    if (f.expected !== undefined) numbers.expected = f.expected;
+    if (f.actual !== undefined) numbers.actual = f.actual;
+    if (f.suggestion) numbers.suggestion = f.suggestion;
+    for (const [k, v] of Object.entries(f as unknown as Record<string, unknown>)) {
+      if (!["rule", "severity", "message", "message_en", "fields", "expected", "actual", "suggestion"].includes(k) && v !== undefined) numbers[k] = v;
+    }
+    return {
+      report_id: reportId,
+      source,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      message_en: f.message_en ?? null,
+      fields_json: JSON.stringify(fields),
+      numbers_json: JSON.stringify(numbers),
+      fingerprint: fingerprint(agency, year, f.rule, fields, occ),
+    };
+  });
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto("findings").values(rows.slice(i, i + 200)).execute();
+}
+
+export interface StoredFinding {
+  id: number;
+  fingerprint: string;
+  report_id: number;
+  agency: string;
+  report_year: number;
+  version: number;
+  source: string;
+  rule: string;
+  severity: string;
+  message: string;
+  message_en: string | null;
+  fields: string[];
+  numbers: Record<string, unknown>;
+  verdict: Verdict | null;
+  comment: string | null;
+  who: string | null;
+  at: string | null;
+}
+
+export interface FindingFilter {
+  agency?: number;
+  year?: number;
+  rule?: string;
+  severity?: string;
+  /** open = no verdict yet. */
+  status?: "open" | "confirmed" | "dismissed" | "all";
+  /** Include findings of superseded report versions. */
+  allVersions?: boolean;
+  limit?: number;
+}
+
+/** Findings with their latest verdict, most severe first. */
+export async function listFindings(store: Store, filter: FindingFilter = {}): Promise<StoredFinding[]> {
+  let q = store.db.selectFrom("findings")
+    .innerJoin("reports", "reports.id", "findings.report_id")
+    .innerJoin("agencies", "agencies.id", "reports.agency_id")
+    .select([
+      "findings.id", "findings.fingerprint", "findings.report_id", "agencies.name as agency", "reports.report_year", "reports.version",
+      "findings.source", "findings.rule", "findings.severity", "findings.message", "findings.message_en", "findings.fields_json", "findings.numbers_json",
+    ]);
+  if (!filter.allVersions) q = q.where("reports.superseded", "=", 0);
+  if (filter.agency !== undefined) q = q.where("reports.agency_id", "=", filter.agency);
+  if (filter.year !== undefined) q = q.where("reports.report_year", "=", filter.year);
+  if (filter.rule) q = q.where("findings.rule", "=", filter.rule);
+  if (filter.severity) q = q.where("findings.severity", "=", filter.severity);
+  const rows = await q.orderBy("agencies.name").orderBy("reports.report_year").orderBy("findings.id").execute();
+  const verdicts = await latestVerdicts(store, rows.map((r) => r.fingerprint));
+  const rank: Record<string, number> = { error: 0, warning: 1, info: 2 };
+  const out: StoredFinding[] = [];
+  for (const r of rows) {
+    const v = verdicts.get(r.fingerprint);
+    const status = v ? v.verdict : "open";
+    if (filter.status && filter.status !== "all" && filter.status !== status) continue;
+    out.push({
+      id: r.id, fingerprint: r.fingerprint, report_id: r.report_id, agency: r.agency, report_year: r.report_year, version: r.version,
+      source: r.source, rule: r.rule, severity: r.severity, message: r.message, message_en: r.message_en,
+      fields: JSON.parse(r.fields_json), numbers: JSON.parse(r.numbers_json),
+      verdict: (v?.verdict as Verdict) ?? null, comment: v?.comment ?? null, who: v?.who ?? null, at: v?.at ?? null,
+    });
+  }
+  out.sort((a, b) => a.agency.localeCompare(b.agency, "zh") || a.report_year - b.report_year || (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || a.id - b.id);
+  return filter.limit ? out.slice(0, filter.limit) : out;
+}
+
+async function latestVerdicts(store: Store, fps: string[]): Promise<Map<string, { verdict: string; comment: string | null; who: string; at: string }>> {
+  const out = new Map<string, { verdict: string; comment: string | null; who: string; at: string }>();
+  const uniq = [...new Set(fps)];
+  for (let i = 0; i < uniq.length; i += 500) {
+    const rows = await store.db.selectFrom("verdicts").select(["fingerprint", "verdict", "comment", "who", "at", "id"])
+      .where("fingerprint", "in", uniq.slice(i, i + 500)).orderBy("id").execute();
+    for (const r of rows) out.set(r.fingerprint, r); // later rows (higher id) win
+  }
+  return out;
+}
+
+/**
+ * Records a verdict on a finding, by fingerprint (or a unique prefix of one, at least 6 characters).
+ * History is kept: every verdict is a row; the latest one counts.
+ */
+export async function setVerdict(store: Store, fp: string, verdict: Verdict, opts: { comment?: string; who?: string } = {}): Promise<{ fingerprint: string; rule: string; agency: string; report_year: number }> {
+  const key = fp.trim().toLowerCase();
+  if (key.length < 6) throw new StoreError("BAD_INPUT", `指纹太短：${fp}（至少 6 位） (fingerprint too short, give at least 6 characters)`);
+  const matches = await store.db.selectFrom("findings")
+    .innerJoin("reports", "reports.id", "findings.report_id")
+    .innerJoin("agencies", "agencies.id", "reports.agency_id")
+    .select(["findings.fingerprint", "findings.rule", "agencies.name as agency", "reports.report_year"])
+    .where("findings.fingerprint", "like", `${key}%`).execute();
+  const distinct = [...new Map(matches.map((m) => [m.fingerprint, m])).values()];
+  if (distinct.length === 0) throw new StoreError("NOT_FOUND", `没有指纹为 ${fp} 的问题 (no finding with that fingerprint)`);
+  if (distinct.length > 1) throw new StoreError("BAD_INPUT", `指纹 ${fp} 不唯一，匹配 ${distinct.length} 个问题 (ambiguous fingerprint prefix)`);
+  const hit = distinct[0];
+  let who = opts.who;
+  if (!who) { try { who = process.env.GONGKAI_USER || userInfo().username; } catch { who = "unknown"; } }
+  await store.db.insertInto("verdicts").values({ fingerprint: hit.fingerprint, verdict, comment: opts.comment ?? null, who, at: new Date().toISOString() }).execute();
+  return hit;
+}
