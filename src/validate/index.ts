@@ -16,6 +16,14 @@ import { classify, groupFailures, probableErrors, type Candidate } from "./sugge
 import data from "./messages.json" with { type: "json" };
 
 export { cellName } from "./messages.js";
+
+/**
+ * A report's values with its derived fields (subtotals, 法人或其他组织, all-litigation) filled in
+ * from their definitions where absent: for comparisons and time series across generations.
+ */
+export function withDerived(report: Pick<ParsedReport, "fields" | "format">): Record<FieldId, number> {
+  return report.format ? derive(report.fields, report.format).values : { ...report.fields };
+}
 export type { Lang } from "./messages.js";
 
 export interface ValidateOptions {

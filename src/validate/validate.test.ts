@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { validate } from "./index.js";
+import { validate, withDerived } from "./index.js";
 import { corrupt, labelled } from "./test-helpers/fixtures.js";
 import type { Finding } from "../model/index.js";
 
@@ -130,4 +130,11 @@ test("PRE-CHANNEL (warning): total between the largest channel and the channel s
   const f = fs.find((x) => x.rule === "PRE-CHANNEL");
   assert.equal(f?.severity, "warning");
   assert.equal(f?.actual, 9000);
+});
+
+test("withDerived fills the 2021 subtotals from the printed rows (平潭 2023: 不予公开 1 + 1 + 1 + 2 = 5)", () => {
+  const v = withDerived(labelled("expected/reports/pingtan/2023-87885.json"));
+  assert.equal(v["applications.result.withheld.subtotal.total"], 5);
+  assert.equal(v["review.litigation.total"], 7);
+  assert.equal(v["applications.new.org_subtotal"], 1);
 });
