@@ -5,7 +5,7 @@ import { isReport, detectAgency, detectGeneration, detectYear } from "./detect.j
 import { toDocument, type Document } from "./document.js";
 import { readFormat } from "./formats/index.js";
 import { prose, pre2019 } from "./readers.js";
-import { solveRuns } from "./solve.js";
+import { solveRuns, type DigitRun } from "./solve.js";
 import { readTextTables, type TableRead } from "./texttables.js";
 import { truncation } from "./truncation.js";
 
@@ -70,7 +70,8 @@ export function parseDocument(doc: Document): ParsedReport {
   }
   const gen: Generation = format ?? "2021";
   const p = prose(doc, gen);
-  const merged = p ? p.merge(tables, p.extraction) : tables;
+  let merged = p ? p.merge(tables, p.extraction) : tables;
+  if (read && format) merged = anchorRuns(read, merged, format);
 
   const issues: Finding[] = [...merged.issues];
   const cut = truncation(text, format, read);
@@ -105,6 +106,54 @@ function solved(read: TableRead, generation: Generation): Extraction {
     out.ambiguous.push(...r.ambiguous);
     out.issues.push(...r.issues);
   }
+  return out;
+}
+
+/**
+ * A figure the prose states for the first (or last) cell of an undecided run fixes where that cell
+ * ends (`行政规范性文件3024` with `新制发规范性文件3件`: 3 | 024); the rest of the run is solved
+ * again. Only the digits the prose accounts for are removed; nothing else is assumed.
+ */
+function anchorRuns(read: TableRead, ex: Extraction, generation: Generation): Extraction {
+  const amb = new Set(ex.ambiguous);
+  const fromProse = (id: FieldId) => (ex.provenance[id]?.method === "prose" ? ex.fields[id] : undefined);
+  const reduced: DigitRun[] = [];
+  for (const run of read.runs) {
+    if (!run.fields.some((f) => amb.has(f))) continue;
+    const tokens = [...run.tokens];
+    let fields = [...run.fields];
+    let changed = false;
+    for (;;) {
+      const v = fromProse(fields[0]);
+      if (v === undefined || !tokens.length || !tokens[0].startsWith(String(v)) || fields.length < 2) break;
+      tokens[0] = tokens[0].slice(String(v).length);
+      if (tokens[0] === "") tokens.shift();
+      fields = fields.slice(1);
+      changed = true;
+    }
+    for (;;) {
+      const v = fromProse(fields[fields.length - 1]);
+      const last = tokens.length - 1;
+      if (v === undefined || last < 0 || !tokens[last].endsWith(String(v)) || fields.length < 2) break;
+      tokens[last] = tokens[last].slice(0, -String(v).length);
+      if (tokens[last] === "") tokens.pop();
+      fields = fields.slice(0, -1);
+      changed = true;
+    }
+    if (changed && tokens.length && fields.every((f) => amb.has(f))) reduced.push({ ...run, tokens, fields, source: `${run.source}（由正文数字定位 / anchored by a figure in the prose）` });
+  }
+  if (!reduced.length) return ex;
+  const known = Object.fromEntries(Object.entries(ex.fields).filter(([id]) => !amb.has(id)));
+  const r = solveRuns(reduced, known, generation);
+  const out: Extraction = { ...ex, fields: { ...ex.fields }, provenance: { ...ex.provenance } };
+  for (const [id, v] of Object.entries(r.values)) {
+    out.fields[id] = convertUnit(v, read.units[id], fieldDef(id)?.unit ?? "件");
+    out.provenance[id] = r.provenance[id];
+  }
+  out.ambiguous = ex.ambiguous.filter((id) => out.fields[id] === undefined);
+  // Undecided-split warnings whose cells are now all decided no longer apply.
+  out.issues = ex.issues.filter((i) => i.rule !== "SPLIT-AMBIGUOUS" || !(i.fields ?? []).every((f) => out.fields[f] !== undefined));
+  out.issues.push(...r.issues);
   return out;
 }
 
