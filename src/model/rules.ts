@@ -84,7 +84,7 @@ export function relationsFor(generation: Generation): Relation[] {
         const right = parseExpr(r.right);
         const crossYear = [...left.terms, ...right.terms].some((t) => t.prev);
         out.push({ rule, left, op: r.op, right, bindings, optional, crossYear });
-        const fjTwin = rule.table === "pre2019.fujian" && !crossYear && !rule.code.startsWith("FJ-CUMULATIVE") && rule.code !== "FJ-CHANNEL";
+        const fjTwin = rule.table === "pre2019.fujian" && !crossYear && !rule.code.startsWith("FJ-CUMULATIVE"); // FJ-CHANNEL too: a channel's 历年累计 cannot exceed the total's
         if (fjTwin) {
           const cum = (e: Expr): Expr => ({ kind: e.kind, terms: e.terms.map((t) => ({ ...t, id: `cumulative.${t.id}` })) });
           out.push({ rule, left: cum(left), op: r.op, right: cum(right), bindings: { ...bindings, column: "cumulative" }, optional: new Set([...optional].map((o) => `cumulative.${o}`)), crossYear });

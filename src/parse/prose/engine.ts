@@ -23,9 +23,12 @@ interface PhraseFile {
   concepts: Concept[];
   zero_statements: { field: FieldId; generations: Generation[]; patterns: string[] }[];
   rates: { generations: Generation[]; pattern: string; numerator: FieldId; denominator: FieldId }[];
+  fill_unless: Record<string, string[] | string>;
 }
 
 const PHRASES: PhraseFile = JSON.parse(readFileSync(new URL("./phrases.json", import.meta.url), "utf8")) as PhraseFile;
+/** Fields prose must not fill when the table has a row that includes them. */
+export const FILL_UNLESS: Record<FieldId, FieldId[]> = Object.fromEntries(Object.entries(PHRASES.fill_unless).filter(([, v]) => Array.isArray(v))) as Record<FieldId, FieldId[]>;
 const NUM = "(?<n>\\d+(?:\\.\\d+)?)";
 const compile = (p: string, slot = "{n}") => new RegExp(p.replace(slot, slot === "{n}" ? NUM : "(?<p>\\d+(?:\\.\\d+)?)"), "gd");
 

@@ -1,6 +1,6 @@
 import { relationsFor, type Extraction, type FieldId, type Finding, type Generation } from "../../model/index.js";
 import type { Document } from "../document.js";
-import { readProseWith } from "./engine.js";
+import { FILL_UNLESS, readProseWith } from "./engine.js";
 import { bodyKeyOf } from "./label.js";
 
 /**
@@ -65,6 +65,7 @@ export function mergeProse(tables: Extraction, prose: Extraction): Extraction {
       if (Math.abs(tv - pv) > 1e-6) out.issues.push(textTable(id, pv, tv));
       continue;
     }
+    if ((FILL_UNLESS[id] ?? []).some((other) => tables.fields[other] !== undefined)) continue;
     out.fields[id] = pv;
     out.provenance[id] = prose.provenance[id];
     out.blank = out.blank.filter((b) => b !== id);
