@@ -17,10 +17,30 @@ export interface Outcome {
   left: number;
   right: number;
   ok: boolean;
+  /** Alternative optional terms left out of this evaluation. */
+  dropped?: ReadonlySet<FieldId>;
 }
 
 /** Evaluates a relation, or undefined when a required term is absent (blank is not 0). */
 export function evaluate(rel: Relation, values: Values, previous?: Values): Outcome | undefined {
+  // Several optional terms are alternative spellings of one row (FJ-RECEIVED-B: 信函、传真 or 信函):
+  // "whichever is present is used". When more than one is present, any one may close the sum.
+  const present = rel.optional.size > 1 ? [...rel.optional].filter((id) => values[id] !== undefined) : [];
+  if (present.length < 2) return evaluateWith(rel, values, previous);
+  let first: Outcome | undefined;
+  for (const keep of present) {
+    const dropped = new Set(present.filter((id) => id !== keep));
+    const vals: Record<FieldId, number> = { ...values };
+    for (const id of dropped) delete vals[id];
+    const o = evaluateWith(rel, vals, previous);
+    if (o) o.dropped = dropped;
+    if (o?.ok) return o;
+    first ??= o;
+  }
+  return first;
+}
+
+function evaluateWith(rel: Relation, values: Values, previous?: Values): Outcome | undefined {
   const left = evalExpr(rel.left, values, rel.optional, previous);
   const right = evalExpr(rel.right, values, rel.optional, previous);
   if (left === undefined || right === undefined) return undefined;

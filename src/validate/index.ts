@@ -124,9 +124,10 @@ function isDefinitionOf(r: Relation, computed: ReadonlySet<FieldId>): boolean {
   return r.rule.basis === "definition" && r.left.terms.length === 1 && computed.has(r.left.terms[0].id);
 }
 
-function renderExpr(expr: Expr, rel: Relation, generation: Generation, values: Values, previous: Values | undefined, lang: Lang): string {
+function renderExpr(expr: Expr, rel: Relation, generation: Generation, values: Values, previous: Values | undefined, lang: Lang, dropped?: ReadonlySet<FieldId>): string {
   const parts: { text: string; sign: 1 | -1; zero: boolean }[] = [];
   for (const t of expr.terms) {
+    if (!t.prev && dropped?.has(t.id)) continue;
     const v = (t.prev ? previous : values)?.[t.id];
     if (v === undefined && rel.optional.has(t.id)) continue;
     let name = termName(t.id, rel.bindings, generation, lang);
@@ -153,9 +154,9 @@ function identityText(o: Outcome, generation: Generation, values: Values, previo
   return fill(t, {
     rule: o.rel.rule.code,
     subject,
-    left: renderExpr(o.rel.left, o.rel, generation, values, previous, lang),
+    left: renderExpr(o.rel.left, o.rel, generation, values, previous, lang, o.dropped),
     op: opText(o.rel.op, o.ok),
-    right: renderExpr(o.rel.right, o.rel, generation, values, previous, lang),
+    right: renderExpr(o.rel.right, o.rel, generation, values, previous, lang, o.dropped),
     ...extra,
   });
 }
@@ -184,7 +185,7 @@ function identityFinding(o: Outcome, generation: Generation, values: Values, pre
     severity: o.rel.rule.severity,
     message: zh,
     message_en: en,
-    fields: [...new Set(relationFields(o.rel))],
+    fields: [...new Set(relationFields(o.rel))].filter((id) => !o.dropped?.has(id)),
     expected: o.right,
     actual: o.left,
   };

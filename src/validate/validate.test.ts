@@ -138,3 +138,12 @@ test("withDerived fills the 2021 subtotals from the printed rows (平潭 2023: �
   assert.equal(v["review.litigation.total"], 7);
   assert.equal(v["applications.new.org_subtotal"], 1);
 });
+
+test("FJ-RECEIVED-B: 信函、传真 and 信函 are alternatives, never added together", () => {
+  // The 2014 report's table has 3、信函、传真申请数 1; its prose says 信函申请1条 as well.
+  const b = corrupt(labelled("expected/reports/pingtan/2014-80791.json"), { "requests.received.letter": 1 });
+  assert.equal(b.fields["requests.received.letter_or_fax"], 1);
+  assert.deepEqual(validate(b).filter((f) => f.rule.startsWith("FJ-RECEIVED")), []);
+  const bad = validate(corrupt(b, { "requests.received.total": 3 })).find((f) => f.rule === "FJ-RECEIVED-B");
+  assert.equal(bad?.message, "FJ-RECEIVED-B：收到申请数 3 ≠ 当面申请数 0 + 网络申请数 0 + 信函、传真申请数 1；可能的错误：收到申请数 印为 3，应为 1（笔误：一位数字不同）");
+});
