@@ -246,7 +246,7 @@ function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName
   return { found, end };
 }
 
-const CAPTION = /第二十条第\(([一二三四五六七八九十]+)\)项/g;
+const CAPTION = /第二十条第\(?([一二三四五六七八九十]+)\)?项/g;
 
 /** Table 二: the 第二十条 sub-tables, each read between its caption and the next. */
 function readTable2(ctx: Ctx, generation: Generation, limit: number): number {
