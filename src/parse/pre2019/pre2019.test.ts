@@ -1,0 +1,127 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import * as OpenCC from "opencc-js/cn2t";
+import { toDocument, type Document } from "../document.js";
+import { mergeProse, readProse } from "../prose/index.js";
+import { readPre2019 } from "./index.js";
+
+const ROOT = new URL("../../../fixtures/", import.meta.url);
+const read = (rel: string) => readFileSync(new URL(rel, ROOT), "utf8");
+const doc = (rel: string, text = read(rel)): Document => toDocument(text, rel);
+/** What the parser reports for a pre-2019 document: the tables, with the prose filling gaps. */
+const parse = (d: Document) => mergeProse(readPre2019(d), readProse(d, "pre2019"));
+
+interface Label { file: string | string[]; format: string; fields: Record<string, number>; blank: string[]; ambiguous?: string[] }
+const labels: [string, Label][] = readdirSync(new URL("expected/reports/", ROOT), { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => [f, JSON.parse(read(`expected/reports/${f}`)) as Label] as [string, Label])
+  .filter(([, l]) => l.format === "pre2019");
+
+test("reads every pre-2019 report fixture exactly as hand-labelled (values, blanks, ambiguity)", () => {
+  assert.ok(labels.length >= 12, "the pre-2019 labels are present");
+  for (const [name, label] of labels) {
+    for (const file of [label.file].flat()) {
+      const got = parse(doc(file));
+      assert.deepEqual(got.fields, label.fields, `${name} (${file})`);
+      assert.deepEqual([...got.blank].sort(), [...label.blank].sort(), `${name} blank`);
+      assert.deepEqual([...got.ambiguous].sort(), [...(label.ambiguous ?? [])].sort(), `${name} ambiguous`);
+    }
+  }
+});
+
+test("splits run-together 福建 cells by the table's identities (受理依申请公开信息总数条728 = 7 | 28)", () => {
+  const ex = readPre2019(doc("reports/pingtan/2013-80754/page.txt"));
+  assert.equal(ex.fields["requests.received.total"], 7);
+  assert.equal(ex.fields["cumulative.requests.received.total"], 28);
+  // `1.当面申请数条0182.传真申请数`: the trailing 2 is the next row's ordinal; 0 | 18.
+  assert.equal(ex.fields["requests.received.in_person"], 0);
+  assert.equal(ex.fields["cumulative.requests.received.in_person"], 18);
+  assert.equal(ex.provenance["requests.received.total"].method, "solved");
+});
+
+test("gives the next row's glued ordinal back (网站公开条41815092.政府公报公开条77 = 418 | 1509, then 7 | 7)", () => {
+  const ex = readPre2019(doc("reports/pingtan/2011-80716/page.txt"));
+  assert.equal(ex.fields["proactive.channel.website"], 418);
+  assert.equal(ex.fields["cumulative.proactive.channel.website"], 1509);
+  assert.equal(ex.fields["proactive.channel.gazette"], 7);
+  assert.equal(ex.fields["cumulative.proactive.channel.gazette"], 7);
+});
+
+test("lets a figure stated in the prose decide a split the identities leave open, and says so", () => {
+  // 主动公开文件数条212210037: every split satisfies the 福建 identities; the prose says 2122.
+  const ex = readPre2019(doc("reports/pingtan/2017-80506/page.txt"));
+  assert.equal(ex.fields["proactive.total"], 2122);
+  assert.equal(ex.fields["cumulative.proactive.total"], 10037);
+  assert.equal(ex.fields["proactive.channel.website"], 2122);
+  assert.ok(ex.issues.some((i) => i.rule === "SPLIT-PROSE" && i.message.includes("2122")));
+  assert.equal(ex.provenance["proactive.total"].method, "solved");
+});
+
+test("declares 2017's 主动公开文件数条212210037 ambiguous when nothing in the report decides it", () => {
+  const text = read("reports/pingtan/2017-80506/page.txt").replace("2017年全区主动公开政府信息2122条。", "");
+  const ex = readPre2019(doc("reports/pingtan/2017-80506/page.txt", text));
+  for (const id of ["proactive.total", "cumulative.proactive.total", "proactive.channel.website", "cumulative.proactive.channel.website"]) {
+    assert.ok(ex.ambiguous.includes(id), id);
+    assert.equal(ex.fields[id], undefined, id);
+  }
+  assert.ok(ex.issues.some((i) => i.rule === "SPLIT-AMBIGUOUS"));
+  // The rows that the identities do fix are still read.
+  assert.equal(ex.fields["requests.received.total"], 0);
+});
+
+test("reads the real <table> of the 2016 page (grid, provenance table) the same as its flattened text", () => {
+  const html = readPre2019(doc("reports/pingtan/2016-80485/page.html"));
+  const text = readPre2019(doc("reports/pingtan/2016-80485/page.txt"));
+  assert.equal(html.fields["proactive.total"], 3460);
+  assert.equal(html.fields["cumulative.proactive.total"], 85376);
+  assert.equal(html.provenance["proactive.total"].method, "table");
+  assert.deepEqual(html.fields, text.fields);
+  // The grid's ` | ` lines in Document.text are not read a second time.
+  assert.equal(html.issues.filter((i) => i.rule === "UNKNOWN-ROW").length, 0);
+});
+
+test("reports the rows of an unknown indicator table by label instead of dropping or mis-mapping them", () => {
+  const ex = readPre2019(doc("reports/pingtan-dept/czj-2013-80758/page.txt"));
+  const unknown = ex.issues.filter((i) => i.rule === "UNKNOWN-ROW");
+  for (const label of ["在办", "同意提供", "拒绝提供", "信息不存在", "政府信息咨询数"]) {
+    assert.ok(unknown.some((i) => i.severity === "warning" && i.message.includes(`「${label}」`)), label);
+  }
+  assert.equal(ex.fields["proactive.total"], 32);
+  assert.equal(ex.fields["requests.answered.agreed"], undefined, "同意提供 is not 同意公开答复数");
+  assert.equal(ex.fields["requests.answered.refused.total"], undefined, "拒绝提供 is not 不同意公开答复数");
+});
+
+test("reads the national table one cell per line, skipping the —— heading rows (S4 衡山县)", () => {
+  const ex = readPre2019(doc("seeds/004_dc1d97f3652ba9cf.txt"));
+  const expected = JSON.parse(read("seeds/expected/004_dc1d97f3652ba9cf.json")) as { fields: Record<string, number> };
+  assert.deepEqual(ex.fields, expected.fields);
+  assert.equal(ex.issues.length, 0);
+  assert.equal(ex.provenance["training.attendees"].raw, "240");
+  // `——` in heading rows is structure, not 0: no heading produced a field.
+  assert.ok(Object.keys(ex.fields).every((id) => !id.includes("情况")));
+});
+
+test("marks a 福建 cell that is missing from a spaced row as blank, not 0 (2013-80759 政府公报公开 条 0)", () => {
+  const ex = readPre2019(doc("reports/pingtan/2013-80759/page.txt"));
+  assert.equal(ex.fields["proactive.channel.gazette"], 0);
+  assert.deepEqual(ex.blank, ["cumulative.proactive.channel.gazette"]);
+  assert.equal(ex.fields["cumulative.proactive.channel.gazette"], undefined);
+});
+
+test("reads a truncated table up to where it stops (czj-2018)", () => {
+  const ex = readPre2019(doc("reports/pingtan-dept/czj-2018-80527/page.txt"));
+  assert.equal(ex.fields["requests.received.email"], 0);
+  assert.equal(ex.fields["requests.received.online"], undefined);
+  assert.equal(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW").length, 0, "the signature after the table is not a row");
+});
+
+test("reads traditional-character tables like simplified ones", () => {
+  const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" }) as (s: string) => string;
+  for (const file of ["seeds/004_dc1d97f3652ba9cf.txt", "reports/pingtan/2013-80754/page.txt"]) {
+    const trad = toTraditional(read(file));
+    assert.notEqual(trad, read(file));
+    assert.deepEqual(parse(doc(file, trad)).fields, parse(doc(file)).fields, file);
+  }
+});
