@@ -147,3 +147,50 @@ export async function setVerdict(store: Store, fp: string, verdict: Verdict, opt
   await store.db.insertInto("verdicts").values({ fingerprint: hit.fingerprint, verdict, comment: opts.comment ?? null, who, at: new Date().toISOString() }).execute();
   return hit;
 }
+
+export interface FindingDetail {
+  finding: StoredFinding;
+  source_file: string;
+  source_url: string | null;
+  content_hash: string;
+  /** The original bytes as imported. */
+  original: Buffer;
+  values: { field: string; value: number | null; provenance: { method: string; source: string; raw: string; offset?: number } | null; context?: string }[];
+}
+
+/** One finding (by fingerprint or a unique prefix) with its values' provenance and the original report bytes. */
+export async function showFinding(store: Store, fp: string): Promise<FindingDetail> {
+  const key = fp.trim().toLowerCase();
+  if (key.length < 6) throw new StoreError("BAD_INPUT", `指纹太短：${fp}（至少 6 位） (fingerprint too short, give at least 6 characters)`);
+  const all = (await listFindings(store, { allVersions: true })).filter((f) => f.fingerprint.startsWith(key));
+  const fps = new Set(all.map((f) => f.fingerprint));
+  if (fps.size === 0) throw new StoreError("NOT_FOUND", `没有指纹为 ${fp} 的问题 (no finding with that fingerprint)`);
+  if (fps.size > 1) throw new StoreError("BAD_INPUT", `指纹 ${fp} 不唯一，匹配 ${fps.size} 个问题 (ambiguous fingerprint prefix)`);
+  // The newest version's finding when several versions carry it.
+  const finding = all.sort((a, b) => b.version - a.version)[0];
+  const rep = await store.db.selectFrom("reports").innerJoin("originals", "originals.content_hash", "reports.content_hash")
+    .select(["reports.source_file", "reports.source_url", "reports.content_hash", "originals.bytes"]).where("reports.id", "=", finding.report_id).executeTakeFirstOrThrow();
+  const vals = finding.fields.length === 0 ? [] : await store.db.selectFrom("values").innerJoin("field_names", "field_names.id", "values.field")
+    .select(["field_names.name", "values.value", "values.provenance"]).where("values.report_id", "=", finding.report_id).where("field_names.name", "in", finding.fields).execute();
+  const byName = new Map(vals.map((v) => [v.name, v]));
+  const text = Buffer.from(rep.bytes).toString("utf8");
+  return {
+    finding,
+    source_file: rep.source_file,
+    source_url: rep.source_url,
+    content_hash: rep.content_hash,
+    original: Buffer.from(rep.bytes),
+    values: finding.fields.map((field) => {
+      const v = byName.get(field);
+      const provenance = v?.provenance ? JSON.parse(v.provenance) : null;
+      let context: string | undefined;
+      // Where the printed text can be found verbatim in the original (UTF-8 text and HTML), show it in place.
+      const raw = provenance?.raw as string | undefined;
+      if (raw && raw.length >= 2) {
+        const at = text.indexOf(raw);
+        if (at >= 0) context = text.slice(Math.max(0, at - 30), at + raw.length + 30).replace(/\s+/g, " ");
+      }
+      return { field, value: v ? Number(v.value) : null, provenance, context };
+    }),
+  };
+}

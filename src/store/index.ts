@@ -32,11 +32,23 @@
  * values(report_id, field, value, provenance), findings(report_id, source, rule, severity, message,
  * fields_json, numbers_json, fingerprint), verdicts(fingerprint, verdict, comment, who, at).
  *
- * Agencies: `findAgency(store, name)`, `ensureAgency(store, name, { level?, parent? })`,
- * `deriveLevel(name)`.
+ * Agencies: `findAgency(store, name)`, `resolveAgency(store, name)` (name, alias or name+人民政府),
+ * `ensureAgency(store, name, { level?, parent?, aliases? })`, `deriveLevel(name)`, `loadAgenciesCsv`.
+ * Import: `importFiles(store, paths, opts)`, `importParsed(store, parsedReport, { file, bytes, url? }, opts)`
+ *   (one transaction per report; idempotent by content hash; new version for a different report of
+ *   the same agency and year, the older kept as superseded and the pair flagged STORE-VERSION).
+ * Findings: `listFindings`, `setVerdict(store, fingerprint, "confirmed" | "dismissed", { comment, who })`,
+ *   `showFinding`; fingerprints hash agency + year + rule + fields, so verdicts survive re-import.
+ * Questions: `compare`, `trend`, `missing`, `rollup`; `renderRows` for table/csv/xlsx/json output.
  */
 export { openStore, resolveDbUrl, STORE_MIGRATIONS, DEFAULT_DB, type Store, type OpenOptions } from "./store.js";
 export { isPostgres, parseTarget, type Engine } from "./engine.js";
 export { StoreError, type StoreErrorCode } from "./errors.js";
 export type { StoreDB, AgencyLevel } from "./schema.js";
 export { AGENCY_LEVELS } from "./schema.js";
+export { normaliseAgencyName, deriveLevel, governmentStem, findAgency, resolveAgency, ensureAgency, loadAgenciesCsv, descendants, type AgencyRow, type AgencyHints } from "./agencies.js";
+export { importParsed, importFiles, contentHash, type ReportSource, type ImportOptions, type ImportFilesOptions, type ImportOutcome, type ImportStatus } from "./import.js";
+export { fingerprint, listFindings, setVerdict, showFinding, type StoredFinding, type FindingFilter, type FindingDetail, type Verdict, type FindingSource } from "./findings.js";
+export { acrossYearFindings, checkAllAcrossYears, jumps, loadReport, JUMP_FACTOR, JUMP_MIN } from "./across.js";
+export { compare, trend, missing, rollup, counts, fieldLabel, type CompareRow, type TrendRow, type MissingRow, type Rollup, type RollupDifference } from "./queries.js";
+export { renderRows, textTable, checkFormat, displayWidth, OUTPUT_FORMATS, type OutputFormat, type Column } from "./format.js";
