@@ -7,6 +7,12 @@ import { commands } from "./commands/index.js";
  * anything unexpected becomes one line on stderr and exit code 2.
  */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that closes the pipe early (`gongkai parse … | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    });
+  }
   const program = new Command("gongkai")
     .description("政府信息公开工作年度报告工具：解析、校验、存储、比较 (read, check, store and compare disclosure annual reports)")
     .version(process.env.npm_package_version ?? "0.1.0")
