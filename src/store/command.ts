@@ -1,4 +1,5 @@
-import { StoreError } from "./errors.js";
+import { StoreError, toStoreError } from "./errors.js";
+import { parseTarget } from "./engine.js";
 import { openStore, resolveDbUrl, type OpenOptions, type Store } from "./store.js";
 
 /** The `--db` option every store command shares. */
@@ -14,9 +15,12 @@ export async function withStore(db: string | undefined, setCode: (c: number) => 
     store = await openStore(resolveDbUrl(db), opts);
     const code = await body(store);
     setCode(code ?? 0);
-  } catch (e) {
+  } catch (raw) {
+    let where = db ?? "";
+    try { where = parseTarget(resolveDbUrl(db)).display; } catch { /* keep what was given */ }
+    const e = toStoreError(raw, where);
     if (e instanceof StoreError || (e as { code?: string })?.code) {
-      process.stderr.write(`gongkai: ${(e as Error).message}\n`);
+      process.stderr.write(`gongkai: ${(e as Error).message.split("\n")[0]}\n`);
       setCode(2);
     } else throw e;
   } finally {
