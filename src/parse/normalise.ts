@@ -1,8 +1,8 @@
 import * as OpenCC from "opencc-js/t2cn";
 
 /**
- * Text normalisation shared by every reader (spec §1.4): traditional → simplified (phrase level,
- * Taiwan phrases included, so 規範性檔案 → 规范性文件, 資訊 → 信息, 網路 → 网络), full-width digits,
+ * Text normalisation shared by every reader (spec §1.4): traditional → simplified (characters,
+ * then the few Taiwan terms reports use: 規範性檔案 → 规范性文件, 資訊 → 信息, 網路 → 网络), full-width digits,
  * letters and punctuation to ASCII, odd spaces folded. Offsets are not preserved one-to-one, so
  * provenance offsets refer to the normalised text.
  */
@@ -10,16 +10,18 @@ import * as OpenCC from "opencc-js/t2cn";
 type Converter = (s: string) => string;
 let t2s: Converter | undefined;
 function converter(): Converter {
-  // twp = Taiwan with phrases; it also handles plain traditional text.
-  t2s ??= OpenCC.Converter({ from: "twp", to: "cn" }) as Converter;
+  // Characters only: OpenCC's Taiwan phrase table (twp) rewrites mainland words written in
+  // traditional characters (文件 → 文档, 指標 → 指针), so the Taiwan terms are mapped below instead.
+  t2s ??= OpenCC.Converter({ from: "t", to: "cn" }) as Converter;
   return t2s;
 }
 
-/** Vocabulary the phrase converter leaves or produces in a form the field labels do not use. */
+/** Taiwan terms for what the templates call otherwise (spec §1.4 step 3); 档案 alone stays (archives). */
 const VOCABULARY: [RegExp, string][] = [
-  [/档案/g, "文件"], // plain-character conversion of 檔案 (the spec's §1.4 step 3)
+  [/规范性档案/g, "规范性文件"],
   [/资讯/g, "信息"],
   [/网路/g, "网络"],
+  [/软体/g, "软件"],
 ];
 
 /** Quick test: does the text contain characters that differ between traditional and simplified? */
