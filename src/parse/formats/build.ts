@@ -8,9 +8,9 @@ export interface SpanCell {
   colspan: number;
 }
 
-/** Cell text as the seam wants it: normalised, whitespace collapsed, trimmed. */
+/** Cell text with whitespace collapsed (normalisation happens once for the whole document). */
 export function cellText(s: string): string {
-  return normaliseText(s).replace(/\s+/g, " ").trim();
+  return s.replace(/\s+/g, " ").trim();
 }
 
 /**
@@ -49,39 +49,45 @@ export function expandSpans(rows: SpanCell[][]): { rows: string[][]; origin: boo
 /**
  * Accumulates the visible text of a document line by line and its tables as grids, keeping the
  * seam's contract: each table row is one text line of its origin cells joined by " | ".
+ * Everything is normalised in one pass at the end: whether text is traditional Chinese is a
+ * property of the document, not of each line (a line of 行政許可 alone would not be recognised).
  */
 export class DocumentBuilder {
-  private lines: string[] = [];
-  private length = 0;
-  private tables: TableGrid[] = [];
+  private items: ({ line: string } | { rows: string[][]; origin: boolean[][] })[] = [];
 
   constructor(private readonly file: string, private readonly format: Document["format"]) {}
 
   line(raw: string): void {
-    const text = normaliseText(raw).replace(/[ \t]+/g, " ").trim();
-    if (!text) return;
-    this.push(text);
+    const text = cellText(raw);
+    if (text) this.items.push({ line: text });
   }
 
   table(rows: string[][], origin: boolean[][]): void {
     const keep = rows.map((row, r) => row.some((c, j) => c !== "" && origin[r][j]));
-    const kept = rows.filter((_, r) => keep[r]);
-    if (kept.length === 0) return;
-    const offset = this.length;
-    const keptOrigin = origin.filter((_, r) => keep[r]);
-    kept.forEach((row, r) => {
-      const cells = row.filter((c, j) => keptOrigin[r][j]);
-      this.push(cells.join(" | "));
-    });
-    this.tables.push({ rows: kept, origin: keptOrigin, index: this.tables.length, offset });
-  }
-
-  private push(text: string): void {
-    this.lines.push(text);
-    this.length += text.length + 1;
+    const kept = rows.filter((_, r) => keep[r]).map((row) => row.map(cellText));
+    if (kept.length) this.items.push({ rows: kept, origin: origin.filter((_, r) => keep[r]) });
   }
 
   build(): Document {
-    return { file: this.file, format: this.format, text: this.lines.join("\n"), tables: this.tables };
+    // One string, one normalisation; no input piece holds a newline, so the pieces split back.
+    const raw: string[] = [];
+    for (const it of this.items) {
+      if ("line" in it) raw.push(it.line);
+      else for (const row of it.rows) raw.push(...row);
+    }
+    const norm = normaliseText(raw.join("\n")).split("\n").map((t) => t.replace(/\s+/g, " ").trim());
+    let k = 0;
+    const lines: string[] = [];
+    const tables: TableGrid[] = [];
+    let length = 0;
+    const push = (t: string) => { lines.push(t); length += t.length + 1; };
+    for (const it of this.items) {
+      if ("line" in it) { push(norm[k++]); continue; }
+      const rows = it.rows.map((row) => row.map(() => norm[k++]));
+      const offset = length;
+      rows.forEach((row, r) => push(row.filter((_, j) => it.origin[r][j]).join(" | ")));
+      tables.push({ rows, origin: it.origin, index: tables.length, offset });
+    }
+    return { file: this.file, format: this.format, text: lines.join("\n"), tables };
   }
 }

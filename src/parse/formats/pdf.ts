@@ -147,9 +147,10 @@ function joinRuns(runs: Item[]): string {
     if (prev) {
       const gap = it.x - (prev.x + prev.w);
       const size = Math.max(prev.size, it.size);
+      // Writers add about 0.2em between CJK and Latin/digits on their own (autospacing); a real
+      // space is wider. Spaces matter: they separate cells of flattened tables ("2笔 984361元").
       if (gap > 2 * size) text += " | ";
-      else if (gap > 0.2 * size && !(CJK.test(text.slice(-1)) || CJK.test(it.s[0])) ) text += " ";
-      else if (gap > 0.9 * size) text += " ";
+      else if (gap > 0.3 * size) text += " ";
     }
     text += it.s;
     prev = it;
@@ -254,6 +255,28 @@ function connectedRules(rules: Rule[]): Rule[][] {
 const PAGE_NUMBER = /^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
 
 /**
+ * Page numbers printed in a header or footer: the first or last line of most pages, a number
+ * alone, at the same height on every page. A lone number that is a table value ends a page
+ * somewhere else and is kept.
+ */
+function pageNumbers(pages: PageLayout[]): Set<Line> {
+  const found = new Set<Line>();
+  if (pages.length < 2) return found;
+  for (const pick of [(ls: Line[]) => ls[0], (ls: Line[]) => ls[ls.length - 1]]) {
+    const hits = pages.map((p) => pick(p.blocks.filter((b) => b.line).map((b) => b.line!))).filter((l): l is Line => !!l && PAGE_NUMBER.test(l.text.trim()));
+    if (hits.length < Math.max(2, pages.length * 0.6)) continue;
+    const ys = hits.map((l) => l.y);
+    if (Math.max(...ys) - Math.min(...ys) > 3) continue;
+    // Numbers that count up one per page; table values ending pages at one height do not.
+    const nums = hits.map((l) => Number(/\d+/.exec(l.text)?.[0]));
+    if (nums.some((n, k) => k > 0 && n <= nums[k - 1])) continue;
+    if (nums[nums.length - 1] - nums[0] > pages.length) continue;
+    for (const l of hits) found.add(l);
+  }
+  return found;
+}
+
+/**
  * Pages → document. A line that reaches the right edge of the text block and is followed by one
  * starting at the left edge was wrapped by the layout, not by the author: the two are re-joined
  * so a paragraph is one line again, as in the HTML and text inputs.
@@ -266,16 +289,14 @@ function assemble(pages: PageLayout[], file: string): Document {
   // block's right edge is a high percentile of them, not the maximum.
   const ends = lines.map((l) => l.end).sort((a, b) => a - b);
   const right = ends[Math.floor(ends.length * 0.9)] ?? 0;
+  const furniture = pageNumbers(pages);
   let pending: Line | undefined;
   const flush = () => { if (pending) out.line(pending.text); pending = undefined; };
   for (const page of pages) {
-    const pageLines = page.blocks.filter((b) => b.line);
-    const first = pageLines[0]?.line;
-    const last = pageLines[pageLines.length - 1]?.line;
     for (const block of page.blocks) {
       if (block.table) { flush(); out.table(block.table.rows, block.table.origin); continue; }
       const line = block.line!;
-      if ((line === first || line === last) && PAGE_NUMBER.test(line.text.trim())) continue;
+      if (furniture.has(line)) continue;
       if (pending && pending.end >= right - 2.5 * pending.size && line.x <= left + 0.5 * line.size && !pending.text.includes(" | ")) {
         const glue = CJK.test(pending.text.slice(-1)) || CJK.test(line.text[0]) ? "" : " ";
         pending = { ...line, text: pending.text + glue + line.text };

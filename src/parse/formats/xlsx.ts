@@ -25,7 +25,7 @@ function valueText(cell: Cell): string {
 /**
  * A spreadsheet in the statutory layout (the report's tables laid out as in the template, merged
  * cells for spanning headers) → the document seam. Each run of non-empty rows is one table;
- * rows above or below it holding one lone cell (titles, notes) are text lines.
+ * rows above it holding one lone unmerged cell (titles, headings) are text lines.
  */
 export async function readXlsx(bytes: Uint8Array, file: string): Promise<Document> {
   const wb = new ExcelJS.Workbook();
@@ -59,18 +59,18 @@ export async function readXlsx(bytes: Uint8Array, file: string): Promise<Documen
       if (rows[r].every((t) => t === "")) { r++; continue; }
       let end = r;
       while (end < rows.length && rows[end].some((t) => t !== "")) end++;
-      const lone = (i: number) => rows[i].filter((t, j) => t !== "" && origin[i][j]).length <= 1;
+      // Headings typed into one unmerged cell above a table are text; a merged caption row
+      // (第二十条第（一）项 across the table) and rows of blank values belong to the table.
+      const heading = (i: number) => rows[i].filter((t, j) => t !== "" && origin[i][j]).length <= 1 && origin[i].every(Boolean);
       let top = r;
-      while (top < end && lone(top)) top++;
-      let bottom = end;
-      while (bottom > top && lone(bottom - 1)) bottom--;
+      while (top < end && heading(top)) top++;
+      const bottom = end;
       for (let i = r; i < top; i++) out.line(rows[i].find((t) => t !== "") ?? "");
       if (bottom > top) {
         // Trim columns empty in every row of this table (sheets are often wider than a table).
         const cols = rows[top].map((_, j) => j).filter((j) => rows.slice(top, bottom).some((row) => row[j] !== ""));
         out.table(rows.slice(top, bottom).map((row) => cols.map((j) => row[j])), origin.slice(top, bottom).map((row) => cols.map((j) => row[j])));
       }
-      for (let i = bottom; i < end; i++) out.line(rows[i].find((t) => t !== "") ?? "");
       r = end;
     }
   }

@@ -1,0 +1,171 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Document as DocxDocument, Packer, Paragraph } from "docx";
+import { parseReport, InputError } from "../index.js";
+import type { ParsedReport } from "../../model/index.js";
+import { readFormat, sniffFormat } from "./index.js";
+import { layoutToDocx, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
+
+const ROOT = new URL("../../../fixtures/", import.meta.url).pathname;
+
+/** Every real report of the fixtures (seeds and the 平潭 archive), as [name, path]. */
+function fixtures(): [string, string][] {
+  const out: [string, string][] = readdirSync(join(ROOT, "seeds")).filter((f) => f.endsWith(".txt")).sort().map((f) => [f.replace(".txt", ""), join(ROOT, "seeds", f)]);
+  for (const group of ["pingtan", "pingtan-dept"]) {
+    for (const d of readdirSync(join(ROOT, "reports", group)).sort()) out.push([`${group}-${d}`, join(ROOT, "reports", group, d, "page.txt")]);
+  }
+  return out;
+}
+
+const work = mkdtempSync(join(tmpdir(), "gongkai-formats-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+
+/** LibreOffice headless, with its own profile so parallel test files do not collide. */
+function soffice(target: string, files: string[], outdir: string, infilter?: string): void {
+  execFileSync("soffice", [`-env:UserInstallation=file://${join(work, "lo-profile")}`, "--headless", ...(infilter ? [`--infilter=${infilter}`] : []), "--convert-to", target, "--outdir", outdir, ...files], { stdio: "ignore", timeout: 300_000 });
+}
+
+async function parsePath(path: string, name: string): Promise<ParsedReport> {
+  return parseReport(readFileSync(path), { filename: name });
+}
+
+function sameReport(actual: ParsedReport, expected: ParsedReport, what: string): void {
+  assert.deepEqual(actual.fields, expected.fields, `${what}: fields`);
+  assert.equal(actual.format, expected.format, `${what}: generation`);
+  assert.equal(actual.report_year, expected.report_year, `${what}: year`);
+  assert.equal(actual.agency, expected.agency, `${what}: agency`);
+}
+
+const originals = new Map<string, ParsedReport>();
+async function original(name: string, path: string): Promise<ParsedReport> {
+  if (!originals.has(name)) originals.set(name, await parsePath(path, name));
+  return originals.get(name)!;
+}
+
+test("PDFs printed by LibreOffice from every fixture parse to the same fields as the text", async () => {
+  const dir = join(work, "pdf");
+  execFileSync("mkdir", ["-p", dir]);
+  const list = fixtures();
+  for (const [name, path] of list) copyFileSync(path, join(dir, `${name}.txt`));
+  soffice("pdf", list.map(([name]) => join(dir, `${name}.txt`)), dir, "Text (encoded):UTF8,LF,,,");
+  for (const [name, path] of list) {
+    const pdf = readFileSync(join(dir, `${name}.pdf`));
+    assert.equal(sniffFormat(pdf), "pdf");
+    sameReport(await parseReport(pdf, { filename: name }), await original(name, path), `${name}.pdf`);
+  }
+});
+
+test("Word files (one paragraph per line, and LibreOffice's own .docx) parse to the same fields", async () => {
+  const dir = join(work, "docx");
+  execFileSync("mkdir", ["-p", dir]);
+  const list = fixtures();
+  for (const [name, path] of list) {
+    const lines = readFileSync(path, "utf8").split("\n");
+    const doc = new DocxDocument({ sections: [{ children: lines.map((l) => new Paragraph({ text: l })) }] });
+    const bytes = await Packer.toBuffer(doc);
+    assert.equal(sniffFormat(bytes), "docx");
+    sameReport(await parseReport(bytes, { filename: name }), await original(name, path), `${name}.docx (docx)`);
+    copyFileSync(path, join(dir, `${name}.txt`));
+  }
+  soffice("docx:MS Word 2007 XML", list.map(([name]) => join(dir, `${name}.txt`)), dir, "Text (encoded):UTF8,LF,,,");
+  for (const [name, path] of list) {
+    sameReport(await parsePath(join(dir, `${name}.docx`), name), await original(name, path), `${name}.docx (LibreOffice)`);
+  }
+});
+
+/** The layout as the HTML a web page would carry (the reference path the formats must match). */
+function layoutToHtml(blocks: ReturnType<typeof statutoryLayout>["blocks"]): string {
+  const cell = (c: { text: string; rowspan?: number; colspan?: number }) => `<td rowspan="${c.rowspan ?? 1}" colspan="${c.colspan ?? 1}">${c.text}</td>`;
+  return `<html><body>${blocks.map((b) => ("line" in b ? `<p>${b.line}</p>` : `<table>${b.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("")}</table>`)).join("")}</body></html>`;
+}
+
+/**
+ * Draws each report's statutory tables as Word tables, as one Excel sheet with merged cells, and
+ * prints the Word file to PDF. Each must read back to exactly the fields the same tables give as
+ * HTML; `exact` also requires exactly the original report's table fields.
+ */
+async function tablesRoundTrip(select: (name: string) => boolean, dirName: string, minCases: number, exact: boolean): Promise<void> {
+  const dir = join(work, dirName);
+  execFileSync("mkdir", ["-p", dir]);
+  const cases: { name: string; expected: Record<string, number>; html: ParsedReport; src: ParsedReport }[] = [];
+  for (const [name, path] of fixtures().filter(([n]) => select(n))) {
+    const src = await original(name, path);
+    if (src.format !== "2019" && src.format !== "2021") continue;
+    const { blocks, ids } = statutoryLayout(src);
+    const keep = new Set(ids);
+    const expected = Object.fromEntries(Object.entries(src.fields).filter(([id]) => keep.has(id)));
+    const html = await parseReport(layoutToHtml(blocks), { filename: `${name}.html` });
+    const agree = Object.keys(expected).filter((id) => html.fields[id] === expected[id]).length;
+    assert.ok(agree >= Object.keys(expected).length * 0.95, `${name}: the HTML tables carry the report's values (${agree}/${Object.keys(expected).length})`);
+    writeFileSync(join(dir, `${name}.docx`), await layoutToDocx(blocks));
+    writeFileSync(join(dir, `${name}.xlsx`), await layoutToXlsx(blocks));
+    cases.push({ name, expected, html, src });
+  }
+  assert.ok(cases.length >= minCases, "2019- and 2021-format fixtures found");
+  soffice("pdf", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  for (const { name, expected, html, src } of cases) {
+    for (const ext of [".docx", ".xlsx", ".pdf"]) {
+      const bytes = readFileSync(join(dir, name + ext));
+      const doc = await readFormat(bytes, name + ext);
+      assert.ok(doc && doc.tables.length >= 3, `${name}${ext}: tables rebuilt as grids`);
+      const got = await parseReport(bytes, { filename: name + ext });
+      assert.deepEqual(got.fields, html.fields, `${name}${ext}: same fields as the HTML tables`);
+      if (exact) assert.deepEqual(got.fields, expected, `${name}${ext}: same fields as the original report`);
+      assert.equal(got.format, src.format, `${name}${ext}: generation`);
+      assert.equal(got.report_year, src.report_year, `${name}${ext}: year`);
+    }
+  }
+}
+
+const TABLED = (name: string) => /-20(19|2\d)-/.test(name) || name.startsWith("001_");
+
+test("statutory tables as Word tables, an Excel sheet with merged cells, and a PDF of the Word file read back to the fields of the same tables in HTML", async () => {
+  await tablesRoundTrip(TABLED, "tables", 6, false);
+});
+
+// The grid reader shared by every format (the HTML path included) drops a value in a row whose
+// other cells are blank: seed 001 row 一 (总计 only), 平潭 2023 行政规范性文件 (本年制发件数 only).
+test("tables drawn from a report read back to exactly the report's own table fields", { todo: "grid reader drops values in rows with blank cells (HTML path too)" }, async () => {
+  await tablesRoundTrip(TABLED, "tables-exact", 6, true);
+});
+
+/** A one-page PDF whose only content is an 8×8 grey image: what a scanner produces, minus the size. */
+function imageOnlyPdf(): Buffer {
+  const pixels = Buffer.alloc(64, 0x80);
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+    `<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString("latin1")}\nendstream`,
+    "<< /Length 34 >>\nstream\nq 500 0 0 700 40 70 cm /Im0 Do Q\nendstream",
+  ];
+  let body = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, k) => { offsets.push(Buffer.byteLength(body, "latin1")); body += `${k + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = Buffer.byteLength(body, "latin1");
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, "latin1");
+}
+
+test("a PDF without a text layer (a scan) is refused with SCANNED_PDF and a message saying so", async () => {
+  await assert.rejects(parseReport(imageOnlyPdf(), { filename: "scan.pdf" }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.code, "SCANNED_PDF");
+    assert.match(e.message, /^scan\.pdf: .*扫描件.*\(PDF has no text layer/);
+    return true;
+  });
+});
+
+test("damaged and legacy Office files get clear errors, other bytes are left to the text path", async () => {
+  await assert.rejects(readFormat(Buffer.from("%PDF-1.4\nnot really a pdf"), "bad.pdf"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("bad.pdf: PDF"));
+  const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+  await assert.rejects(readFormat(ole, "old.doc"), (e: unknown) => e instanceof InputError && e.code === "UNSUPPORTED" && /\.doc/.test(e.message));
+  const zip = Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.from("word/document.xml but truncated")]);
+  await assert.rejects(readFormat(zip, "cut.docx"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("cut.docx: Word"));
+  assert.equal(await readFormat(Buffer.from("<html><body>年度报告</body></html>"), "a.html"), null);
+});
