@@ -28,13 +28,19 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
-function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+/** Length of the bytes that are valid UTF-8: all of them, or all but a sequence cut off at the end; undefined otherwise. */
+function validUtf8Prefix(bytes: Uint8Array): number | undefined {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
+    if (cut > 0 && (bytes[bytes.length - cut] & 0xc0) !== 0x80 && (bytes[bytes.length - cut] & 0xc0) !== 0xc0) return undefined;
+    try {
+      decoder.decode(bytes.subarray(0, bytes.length - cut));
+      return bytes.length - cut;
+    } catch {
+      // try one byte shorter: only continuation/lead bytes of one cut character may be dropped
+    }
   }
+  return undefined;
 }
 
 /** Share of control characters (other than tab/CR/LF/FF) and NULs: high means binary. */
@@ -63,22 +69,23 @@ export function decodeBytes(bytes: Uint8Array, name = "input"): Decoded {
     return { text: iconv.decode(Buffer.from(bytes.subarray(2)), enc), encoding: enc };
   }
   if (looksBinary(bytes)) throw new InputError("BINARY", `${name}: 二进制文件，不是文本或网页 (binary file, not text or HTML)`);
+  // Valid UTF-8 with non-ASCII bytes is almost never GBK text, whatever a stale <meta> says
+  // (pages re-saved as UTF-8 keep their gb2312 declaration). A file cut mid-character keeps its text.
+  const utf8 = validUtf8Prefix(bytes);
+  if (utf8 !== undefined) return { text: Buffer.from(bytes.subarray(0, utf8)).toString("utf8"), encoding: "utf-8" };
   const declared = declaredCharset(bytes);
-  if (isValidUtf8(bytes) && (!declared || /utf-?8/.test(declared) || isAscii(bytes))) return { text: Buffer.from(bytes).toString("utf8"), encoding: "utf-8" };
-  const candidates = [declared, detect(bytes), "gb18030", "big5"].filter((e): e is string => !!e && iconv.encodingExists(e));
-  if (isValidUtf8(bytes)) candidates.push("utf-8");
+  const candidates = [declared, detect(bytes), "gb18030", "big5"].filter((e): e is string => !!e && iconv.encodingExists(e) && !/utf-?8|ascii/.test(e));
   for (const enc of candidates) {
-    const norm = /^(gb2312|gbk|x-gbk|gb_2312-80|euc-cn|hz-gb-2312)$/.test(enc) ? "gb18030" : enc;
+    const norm = /^(gb2312|gbk|x-gbk|gb_2312-80|euc-cn|hz-gb-2312|windows-936|cp936)$/.test(enc) ? "gb18030" : enc;
     const text = iconv.decode(Buffer.from(bytes), norm);
-    if (!text.includes("\ufffd")) return { text, encoding: norm };
+    const bad = text.indexOf("\ufffd");
+    if (bad === -1) return { text, encoding: norm };
+    // Only a character cut off at the very end: keep the rest.
+    if (bad >= text.length - 2 && !text.slice(0, bad).includes("\ufffd")) return { text: text.slice(0, bad), encoding: norm };
   }
   throw new InputError("ENCODING", `${name}: 无法识别的文字编码，既不是 UTF-8 也不是 GB18030/GBK (unknown text encoding)`);
 }
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b > 127) return false;
-  return true;
-}
 
 function detect(bytes: Uint8Array): string | undefined {
   const r = jschardet.detect(Buffer.from(bytes.subarray(0, 65536)));
