@@ -136,7 +136,8 @@ function cluster(values: number[]): number[] {
 }
 
 interface Line { y: number; x: number; end: number; size: number; text: string }
-interface Block { top: number; line?: Line; table?: { rows: string[][]; origin: boolean[][] } }
+interface Grid { rows: string[][]; origin: boolean[][]; xs: number[] }
+interface Block { top: number; line?: Line; table?: Grid }
 interface PageLayout { blocks: Block[] }
 
 /** Joins runs left to right into one line's text: a space for a word gap, " | " for a column gap. */
@@ -227,7 +228,7 @@ function layoutPage(items: Item[], rules: Rule[]): PageLayout {
         seen.add(root);
       }
     }
-    blocks.push({ top: ys[0], table: { rows, origin } });
+    blocks.push({ top: ys[0], table: { rows, origin, xs } });
   }
   for (const line of toLines(items.filter((it) => !used.has(it)))) blocks.push({ top: line.y, line });
   blocks.sort((a, b) => b.top - a.top);
@@ -292,9 +293,19 @@ function assemble(pages: PageLayout[], file: string): Document {
   const furniture = pageNumbers(pages);
   let pending: Line | undefined;
   const flush = () => { if (pending) out.line(pending.text); pending = undefined; };
+  let open: Grid | undefined;
+  const closeTable = () => { if (open) out.table(open.rows, open.origin); open = undefined; };
   for (const page of pages) {
-    for (const block of page.blocks) {
-      if (block.table) { flush(); out.table(block.table.rows, block.table.origin); continue; }
+    const body = page.blocks.filter((b) => !b.line || !furniture.has(b.line));
+    for (const block of body) {
+      if (block.table) {
+        flush();
+        if (open && block === body[0] && continues(open, block.table)) { joinContinuation(open, block.table); continue; }
+        closeTable();
+        open = block.table;
+        continue;
+      }
+      closeTable();
       const line = block.line!;
       if (furniture.has(line)) continue;
       if (pending && pending.end >= right - 2.5 * pending.size && line.x <= left + 0.5 * line.size && !pending.text.includes(" | ")) {
@@ -307,5 +318,67 @@ function assemble(pages: PageLayout[], file: string): Document {
     }
   }
   flush();
+  closeTable();
   return out.build();
+}
+
+const NUMERIC = /^[-+]?[\d.,]+\s*(?:万元|元|件|条|项|个|次|人次|人|篇|笔)?$/;
+
+/**
+ * The top of a page's table continues the one that ended the page before: same outer edges, and
+ * the column rules of one are among those of the other (header rows often draw fewer).
+ */
+function continues(prev: Grid, next: Grid): boolean {
+  const near = (a: number[], b: number[]) => a.every((x) => b.some((y) => Math.abs(x - y) < 3));
+  const edges = Math.abs(prev.xs[0] - next.xs[0]) < 3 && Math.abs(prev.xs[prev.xs.length - 1] - next.xs[next.xs.length - 1]) < 3;
+  return edges && (near(prev.xs, next.xs) || near(next.xs, prev.xs));
+}
+
+/** Re-cuts a grid on finer column rules: a split column repeats its text as a span. */
+function regrid(g: Grid, xs: number[]): void {
+  const map = xs.slice(0, -1).map((x, k) => {
+    const mid = (x + xs[k + 1]) / 2;
+    return Math.max(0, g.xs.findIndex((a, j) => j < g.xs.length - 1 && mid >= a && mid < g.xs[j + 1]));
+  });
+  g.rows = g.rows.map((row) => map.map((j) => row[j]));
+  g.origin = g.origin.map((row) => map.map((j, k) => row[j] && (k === 0 || map[k - 1] !== j)));
+  g.xs = xs;
+}
+
+/**
+ * Appends a table's continuation from the next page. A row the page break cut in two (its first
+ * part holds the numbers, the rest only label text) is glued back; a spanning label cell cut by
+ * the break (empty on the new page) takes the text it has above.
+ */
+function joinContinuation(prev: Grid, next: Grid): void {
+  if (prev.xs.length !== next.xs.length) {
+    const xs = cluster([...prev.xs, ...next.xs]);
+    regrid(prev, xs);
+    regrid(next, xs);
+  }
+  const last = prev.rows.length - 1;
+  const lastRow = prev.rows[last];
+  const first = next.rows[0];
+  const cut = first.every((t) => t === "" || !NUMERIC.test(t)) && lastRow.some((t) => NUMERIC.test(t));
+  let rows = next.rows.map((r) => [...r]);
+  let origin = next.origin.map((r) => [...r]);
+  if (cut) {
+    first.forEach((t, j) => {
+      if (!t || !next.origin[0][j]) return;
+      const glue = CJK.test(lastRow[j].slice(-1)) || CJK.test(t[0]) ? "" : " ";
+      const old = lastRow[j];
+      for (let i = 0; i < prev.rows.length; i++) for (let k = 0; k < lastRow.length; k++) if (prev.rows[i][k] === old && (i === last || !prev.origin[last][k])) prev.rows[i][k] = old + glue + t;
+    });
+    rows = rows.slice(1);
+    origin = origin.slice(1);
+  }
+  if (rows.length) {
+    rows[0].forEach((t, j) => {
+      const above = prev.rows[last][j];
+      if (t !== "" || !above || NUMERIC.test(above)) return;
+      for (let i = 0; i < rows.length && rows[i][j] === "" && (i === 0 || !origin[i][j]); i++) { rows[i][j] = above; origin[i][j] = false; }
+    });
+  }
+  prev.rows.push(...rows);
+  prev.origin.push(...origin);
 }

@@ -79,7 +79,9 @@ export async function layoutToDocx(blocks: Block[]): Promise<Buffer> {
     if ("line" in b) return new Paragraph({ text: b.line });
     return new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
+      // Rows do not break across pages (as in most official templates); spans still do.
       rows: b.rows.map((row) => new TableRow({
+        cantSplit: true,
         children: row.map((c) => new TableCell({ children: [new Paragraph({ text: c.text })], rowSpan: c.rowspan, columnSpan: c.colspan })),
       })),
     });
