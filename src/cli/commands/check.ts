@@ -102,6 +102,9 @@ export async function runCheck(files: string[], opts: { json?: boolean; lang?: s
     const previous = previousOf(r, reports);
     checked.push({ file: files[i], report: r, issues: [...r.issues, ...validate(r, { previous })] });
   }
+  // A truncated capture is read as far as it goes, but the file counts as not fully readable (exit 2).
+  const incomplete = checked.filter((c) => c.report.issues.some((f) => f.rule === "INCOMPLETE"));
+  for (const c of incomplete) err(`gongkai check: ${c.file}: 报告不完整，统计表中断或缺失 (incomplete report)\n`);
 
   if (opts.json) {
     const rows = parsed.map((r, i) => {
@@ -121,8 +124,12 @@ export async function runCheck(files: string[], opts: { json?: boolean; lang?: s
       out(`${lang === "en" ? "unreadable:" : lang === "zh" ? "无法读取：" : "无法读取 (unreadable):"}\n`);
       for (const f of failed) out(`  ${f.message}\n`);
     }
+    if (incomplete.length) {
+      out(`${lang === "en" ? "incomplete:" : lang === "zh" ? "不完整：" : "不完整 (incomplete):"}\n`);
+      for (const c of incomplete) out(`  ${c.file}\n`);
+    }
   }
-  if (failed.length) return 2;
+  if (failed.length || incomplete.length) return 2;
   return checked.some((c) => c.issues.some((f) => f.severity === "error")) ? 1 : 0;
 }
 
