@@ -6,6 +6,7 @@ import { toDocument, type Document } from "./document.js";
 import { readFormat } from "./formats/index.js";
 import { prose, pre2019 } from "./readers.js";
 import { solveRuns, type DigitRun } from "./solve.js";
+import { mergeReads, readGridTables } from "./grids.js";
 import { readTextTables, type TableRead } from "./texttables.js";
 import { truncation } from "./truncation.js";
 
@@ -64,6 +65,8 @@ export function parseDocument(doc: Document): ParsedReport {
   let read: TableRead | undefined;
   if (format === "2019" || format === "2021") {
     read = readTextTables(text, format, doc.format === "text" ? "text" : "table");
+    // Real grids are read by their header cells; the text reader covers what they do not settle.
+    if (doc.tables.length) read = mergeReads(readGridTables(doc.tables, format), read);
     tables = solved(read, format);
   } else if (format === "pre2019") {
     tables = pre2019(doc) ?? tables;
