@@ -80,7 +80,7 @@ export function acrossYearFindings(current: ParsedReport, previous: ParsedReport
  */
 export async function refreshAcrossYears(db: Db, agencyId: number, agencyName: string, year: number, known?: { id: number; report: ParsedReport }): Promise<void> {
   const load = (id: number) => (known && known.id === id ? known.report : loadReport(db, id));
-  const ids = new Map<number, number | undefined>();
+  const ids = new Map<number, number | undefined>(known ? [[year, known.id]] : []);
   const idOf = async (y: number) => {
     if (!ids.has(y)) ids.set(y, await currentReportId(db, agencyId, y));
     return ids.get(y);
@@ -92,7 +92,7 @@ export async function refreshAcrossYears(db: Db, agencyId: number, agencyName: s
     const findings = prev === undefined ? [] : acrossYearFindings(await load(cur), await load(prev));
     // Nothing stored and nothing to store: skip the delete (the common case of a first import).
     if (findings.length === 0 && y === year && known?.id === cur) continue;
-    await replaceFindingsIn(db, cur, "across", agencyName, y, findings);
+    await replaceFindingsIn(db, cur, "across", agencyName, y, findings, { fresh: y === year && known?.id === cur });
   }
 }
 

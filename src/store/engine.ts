@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type Migration, type MigrationProvider } from "kysely";
 import { StoreError, toStoreError } from "./errors.js";
 
 export type Engine = "sqlite" | "postgres";
@@ -40,7 +40,43 @@ function busyMs(): number {
   return Number.isFinite(v) && v >= 0 ? v : 5000;
 }
 
-export async function connect(target: Target, opts: { readonly?: boolean } = {}): Promise<Connection> {
+const nativeSqlite = new WeakMap<Kysely<any>, Database.Database>();
+
+/**
+ * The better-sqlite3 handle behind a SQLite store, for the one hot path (bulk value rows) where
+ * building each insert through kysely costs more than the insert. Statements run on the same
+ * single connection, so they take part in the kysely transaction that is open at the time.
+ */
+export function sqliteHandle(db: Kysely<any>): Database.Database | undefined {
+  return nativeSqlite.get(db);
+}
+
+/**
+ * kysely prepares every query anew; an import runs the same few statements for each report, and
+ * preparing them (the values insert has hundreds of parameters) cost more than running them.
+ */
+function cachedStatements(raw: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      if (prop === "prepare") {
+        return (text: string) => {
+          let st = cache.get(text);
+          if (!st) {
+            st = target.prepare(text);
+            if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+            cache.set(text, st);
+          }
+          return st;
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+export async function connect(target: Target, opts: { readonly?: boolean; log?: KyselyConfig["log"] } = {}): Promise<Connection> {
   if (target.engine === "sqlite") {
     let readonly = opts.readonly ?? false;
     const exists = target.location !== ":memory:" && existsSync(target.location);
@@ -60,7 +96,9 @@ export async function connect(target: Target, opts: { readonly?: boolean } = {})
     } catch (e) {
       throw toStoreError(e, target.display);
     }
-    return { db: new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) }), engine: "sqlite", readonly };
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }), log: opts.log });
+    nativeSqlite.set(db, raw);
+    return { db, engine: "sqlite", readonly };
   }
   const pool = new pg.Pool({
     connectionString: target.location,
@@ -69,7 +107,7 @@ export async function connect(target: Target, opts: { readonly?: boolean } = {})
     types: { getTypeParser: ((oid: number, format?: any) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as any },
   });
   pool.on("error", () => { /* idle client errors surface on the next query */ });
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: opts.log });
   try {
     await sql`select 1`.execute(db);
   } catch (e) {

@@ -19,8 +19,9 @@ export function fingerprint(agency: string, year: number, rule: string, fields: 
   return createHash("sha256").update(key).digest("hex").slice(0, 20);
 }
 
-export async function replaceFindingsIn(db: Db, reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[]): Promise<void> {
-  await db.deleteFrom("findings").where("report_id", "=", reportId).where("source", "=", source).execute();
+/** Replaces one source's findings of a report (`fresh`: the report was just inserted, nothing to delete). */
+export async function replaceFindingsIn(db: Db, reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[], opts: { fresh?: boolean } = {}): Promise<void> {
+  if (!opts.fresh) await db.deleteFrom("findings").where("report_id", "=", reportId).where("source", "=", source).execute();
   if (findings.length === 0) return;
   const seen = new Map<string, number>();
   const rows = findings.map((f) => {

@@ -5,6 +5,7 @@ import { parseReport } from "../parse/index.js";
 import { validate } from "../validate/index.js";
 import { ensureAgencyIn, normaliseAgencyName, type AgencyHints } from "./agencies.js";
 import { refreshAcrossYears } from "./across.js";
+import { sqliteHandle } from "./engine.js";
 import { StoreError, toStoreError } from "./errors.js";
 import { replaceFindingsIn } from "./findings.js";
 import type { Store } from "./store.js";
@@ -82,9 +83,11 @@ function differingFields(a: Record<string, number>, b: Record<string, number>): 
 export async function importParsed(store: Store, parsed: ParsedReport, source: ReportSource, opts: ImportOptions = {}): Promise<ImportOutcome> {
   const file = source.file;
   const hash = contentHash(source.bytes);
-  const dup = await store.db.selectFrom("reports").innerJoin("agencies", "agencies.id", "reports.agency_id")
-    .select(["reports.id", "agencies.name", "reports.report_year", "reports.version"]).where("content_hash", "=", hash).executeTakeFirst();
-  if (dup) return { file, status: "duplicate", report_id: dup.id, agency: dup.name, year: dup.report_year, version: dup.version };
+  const dup = await store.db.selectFrom("reports").select(["id", "agency_id", "report_year", "version"]).where("content_hash", "=", hash).executeTakeFirst();
+  if (dup) {
+    const a = await store.db.selectFrom("agencies").select("name").where("id", "=", dup.agency_id).executeTakeFirst();
+    return { file, status: "duplicate", report_id: dup.id, agency: a?.name, year: dup.report_year, version: dup.version };
+  }
 
   const agencyName = opts.agency ?? parsed.agency;
   if (!agencyName || !normaliseAgencyName(agencyName))
@@ -134,7 +137,13 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
         const p = parsed.provenance?.[id];
         return { report_id: reportId, field: keys.get(id)!, value, provenance: p ? JSON.stringify(p) : null };
       });
-      for (let i = 0; i < rows.length; i += 400) await db.insertInto("values").values(rows.slice(i, i + 400)).execute();
+      const native = sqliteHandle(store.db);
+      if (native) {
+        const st = native.prepare('insert into "values" ("report_id", "field", "value", "provenance") values (?, ?, ?, ?)');
+        for (const r of rows) st.run(r.report_id, r.field, r.value, r.provenance);
+      } else {
+        for (let i = 0; i < rows.length; i += 400) await db.insertInto("values").values(rows.slice(i, i + 400)).execute();
+      }
 
       const all = [...findings];
       if (prev) {
@@ -151,7 +160,7 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
           previous_report: prev.id,
         } as Finding);
       }
-      await replaceFindingsIn(db, reportId, "report", agency.name, year, all);
+      await replaceFindingsIn(db, reportId, "report", agency.name, year, all, { fresh: true });
       await refreshAcrossYears(db, agency.id, agency.name, year, { id: reportId, report: model });
       return {
         file, status: prev ? "version" : "stored", report_id: reportId, agency: agency.name, year, version,

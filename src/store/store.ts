@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely, KyselyConfig, Migration } from "kysely";
 import { connect, migrate, parseTarget, type Engine } from "./engine.js";
 import { storeInit } from "./migrations/0001_store_init.js";
 import type { StoreDB } from "./schema.js";
@@ -15,6 +15,8 @@ export interface OpenOptions {
   migrations?: Record<string, Migration>;
   /** Open for reading only (SQLite): nothing can be written, and pending migrations are an error. */
   readonly?: boolean;
+  /** kysely's query log hook (debugging, benches). */
+  log?: KyselyConfig["log"];
 }
 
 export interface Store {
@@ -40,7 +42,7 @@ export function resolveDbUrl(explicit?: string): string {
  */
 export async function openStore(url: string = resolveDbUrl(), opts: OpenOptions = {}): Promise<Store> {
   const target = parseTarget(url);
-  const conn = await connect(target, { readonly: opts.readonly });
+  const conn = await connect(target, { readonly: opts.readonly, log: opts.log });
   try {
     await migrate(conn, { ...STORE_MIGRATIONS, ...(opts.migrations ?? {}) }, target.display);
   } catch (e) {

@@ -50,15 +50,17 @@ export const storeInit: Migration = {
       .addColumn("name", "text", (c: any) => c.notNull().unique())
       .execute();
 
-    await db.schema.createTable("values")
+    // One report's values sit together (key report_id, field): an import writes a few pages, not one
+    // page per field, and compare/rollup reach a field by report through the same key. No index by
+    // field: it would scatter every import over hundreds of pages.
+    let values = db.schema.createTable("values")
       .addColumn("report_id", "integer", (c) => c.notNull().references("reports.id"))
       .addColumn("field", "integer", (c) => c.notNull().references("field_names.id"))
       .addColumn("value", sql.raw(real) as any, (c) => c.notNull())
       .addColumn("provenance", "text")
-      .addPrimaryKeyConstraint("values_pk", ["report_id", "field"])
-      .execute();
-    // Covering index for compare/rollup: one field across many reports without touching the table.
-    await db.schema.createIndex("values_field").on("values").columns(["field", "report_id", "value"]).execute();
+      .addPrimaryKeyConstraint("values_pk", ["report_id", "field"]);
+    if (!pg) values = values.modifyEnd(sql`without rowid`);
+    await values.execute();
 
     await id(db.schema.createTable("findings"))
       .addColumn("report_id", "integer", (c: any) => c.notNull().references("reports.id"))
