@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Document as DocxDocument, Packer, Paragraph } from "docx";
+import ExcelJS from "exceljs";
+import { parseReport } from "../parse/index.js";
+import { fieldColumns, parseCsv, runBatch } from "./index.js";
+
+const FIX = new URL("../../fixtures/", import.meta.url).pathname;
+const REPORTS = ["pingtan/2023-87885", "pingtan/2024-97791", "pingtan-dept/czj-2019-80560", "pingtan-dept/hzs-2021-80609", "pingtan-dept/czj-2020-80589"].map((d) => join(FIX, "reports", d, "page.txt"));
+const work = mkdtempSync(join(tmpdir(), "gongkai-batch-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+
+/** A folder tree of real reports in several formats, plus two files that cannot be read. */
+async function mixedFolder(name: string): Promise<string> {
+  const dir = join(work, name);
+  mkdirSync(join(dir, "a", "deeper"), { recursive: true });
+  mkdirSync(join(dir, "b"), { recursive: true });
+  copyFileSync(REPORTS[0], join(dir, "a", "2023.txt"));
+  copyFileSync(REPORTS[1], join(dir, "a", "deeper", "2024.txt"));
+  copyFileSync(REPORTS[2], join(dir, "b", "czj-2019.txt"));
+  const lines = readFileSync(REPORTS[3], "utf8").split("\n");
+  writeFileSync(join(dir, "b", "hzs-2021.docx"), await Packer.toBuffer(new DocxDocument({ sections: [{ children: lines.map((l) => new Paragraph({ text: l })) }] })));
+  writeFileSync(join(dir, "b", "empty.txt"), "");
+  writeFileSync(join(dir, "b", "broken.pdf"), "%PDF-1.4\ngarbage");
+  writeFileSync(join(dir, "b", "notes.json"), "{}"); // not a report format: not picked up
+  return dir;
+}
+
+test("a folder of mixed formats goes to a CSV Excel opens: BOM, one row per file, failures with their error", async () => {
+  const dir = await mixedFolder("csv");
+  const out = join(work, "csv.csv");
+  const s = await runBatch([dir], { out, workers: 2, progress: "none" });
+  assert.deepEqual({ total: s.total, parsed: s.parsed, failed: s.failed, interrupted: s.interrupted }, { total: 6, parsed: 4, failed: 2, interrupted: false });
+  const bytes = readFileSync(out);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const rows = parseCsv(bytes.toString("utf8").slice(1));
+  assert.deepEqual(rows[0].slice(0, 3), ["file", "error", "generation"]);
+  assert.equal(rows[0].length, 7 + fieldColumns().length);
+  const byFile = new Map(rows.slice(1).map((r) => [r[0], r]));
+  assert.equal(byFile.size, 6);
+  assert.match(byFile.get(join(dir, "b", "empty.txt"))![1], /^EMPTY: .*文件为空/);
+  assert.match(byFile.get(join(dir, "b", "broken.pdf"))![1], /^UNREADABLE: .*PDF/);
+  // The values in the wide row are the report's own fields.
+  const expected = await parseReport(readFileSync(REPORTS[0]), { filename: "x" });
+  const row = byFile.get(join(dir, "a", "2023.txt"))!;
+  const col = (id: string) => rows[0].indexOf(id);
+  for (const [id, v] of Object.entries(expected.fields)) if (col(id) >= 0) assert.equal(Number(row[col(id)]), v, id);
+  assert.equal(row[col("report_year")], "2023");
+  const docxRow = byFile.get(join(dir, "b", "hzs-2021.docx"))!;
+  assert.equal(docxRow[1], "");
+  assert.equal(docxRow[col("generation")], "2021");
+});
+
+test("XLSX export: reports sheet with Chinese headers, failed files in their own sheet", async () => {
+  const dir = await mixedFolder("xlsx");
+  const out = join(work, "out.xlsx");
+  await runBatch([dir], { out, workers: 1, headers: "zh", progress: "none" });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(out);
+  const [reports, errors] = wb.worksheets;
+  assert.equal(reports.getCell(1, 1).value, "文件");
+  assert.ok((reports.getRow(1).values as unknown[]).includes("一、本年新收政府信息公开申请数量 / 总计"));
+  assert.equal(reports.rowCount, 1 + 4);
+  assert.equal(errors.rowCount, 1 + 2);
+  assert.deepEqual(new Set([errors.getCell(2, 2).value, errors.getCell(3, 2).value]), new Set(["EMPTY", "UNREADABLE"]));
+  assert.throws(() => statSync(`${out}.partial.jsonl`), "the journal is gone once the workbook is written");
+});
+
+test("--resume skips what the output holds, drops a torn last record and redoes only the rest", async () => {
+  const dir = await mixedFolder("resume");
+  for (const ext of [".jsonl", ".csv"]) {
+    const out = join(work, `resume${ext}`);
+    await runBatch([dir], { out, workers: 2, progress: "none" });
+    const full = readFileSync(out, "utf8");
+    // Simulate a kill: the last two records gone and a third cut in half.
+    const cut = full.replace(/\r?\n$/, "").split("\n");
+    const keep = cut.slice(0, cut.length - 3).join("\n") + "\n" + cut[cut.length - 3].slice(0, 20);
+    writeFileSync(out, keep);
+    await assert.rejects(runBatch([dir], { out, progress: "none" }), /--resume/);
+    const s = await runBatch([dir], { out, workers: 2, resume: true, progress: "none" });
+    assert.equal(s.skipped + s.parsed + s.failed, s.total);
+    assert.equal(s.parsed + s.failed, 3, `${ext}: the torn record and the two lost ones are redone`);
+    const files = ext === ".jsonl"
+      ? readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l).file)
+      : parseCsv(readFileSync(out, "utf8").slice(1)).slice(1).filter((r) => r.length > 1).map((r) => r[0]);
+    assert.equal(files.length, 6, `${ext}: every file exactly once`);
+    assert.equal(new Set(files).size, 6);
+    truncateSync(out, 0);
+  }
+});
