@@ -81,14 +81,17 @@ function findKey(s: Squeezed, keys: string[], from: number, to: number): Hit | u
 
 const CN_NUM = "一二三四五六七八九十";
 
-/** Where the printed ordinal of a row begins, just before its label (`2.`, `2、`, `(三)`, `三、`). */
-function ordinalStart(s: Squeezed, labelStart: number, ordinal: string): number {
+/**
+ * Where the printed ordinal of a row begins, just before its label (`2.`, `2、`, `(三)`, `三、`;
+ * with `bare`, also `2` glued to the previous row's digits: `00000002其他法律…`).
+ */
+function ordinalStart(s: Squeezed, labelStart: number, ordinal: string, bare = false): number {
   if (!ordinal) return labelStart;
   const before = s.sq.slice(Math.max(0, labelStart - 8), labelStart);
   const num = /\d+|[一二三四五六七八九十]+/.exec(ordinal)?.[0];
   if (!num) return labelStart;
   const pats = /\d/.test(num)
-    ? [new RegExp(`${num}[.、:]$`)]
+    ? [new RegExp(`${num}[.、:]$`), ...(bare ? [new RegExp(`${num}$`)] : [])]
     : [new RegExp(`\\(${num}\\)$`), new RegExp(`${num}、$`), new RegExp(`${num}${num}、$`)];
   for (const p of pats) {
     const m = p.exec(before);
@@ -216,6 +219,23 @@ function readRow(ctx: Ctx, row: RowSpec, part: string, offset: number, source: s
   ctx.out.runs.push({ tokens, fields: [...row.cells], source, raw: part.trim(), offset });
 }
 
+/**
+ * Does this table print its numeric ordinals bare (`1属于国家秘密`, `2其他法律…`)? Decided where it
+ * cannot be a value digit: the first numbered row of a group follows the group's label (text, no
+ * digits), so a `1` there is an ordinal. Only then is a trailing digit equal to the next row's
+ * ordinal cut from the previous row's values.
+ */
+function bareOrdinals(s: Squeezed, hits: { row: RowSpec; hit: Hit }[]): boolean {
+  let seen = 0;
+  for (const { row, hit } of hits) {
+    const num = /^\d+/.exec(row.ordinal)?.[0];
+    if (!num) continue;
+    const before = s.sq.slice(Math.max(0, hit.start - num.length - 1), hit.start);
+    if (new RegExp(`(?:^|[^\\d.、:])${num}$`).test(before) && /[\u4e00-\u9fff)]/.test(before[0] ?? "")) seen++;
+  }
+  return seen >= 2;
+}
+
 /** Reads consecutive rows found in [from, to) of the squeezed text; returns the end of the last row read. */
 function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName: string, window: number, rowSum: boolean): { found: Set<string>; end: number } {
   const { s } = ctx;
@@ -230,11 +250,12 @@ function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName
   }
   const found = new Set<string>();
   let end = from;
+  const bare = bareOrdinals(s, hits);
   for (let i = 0; i < hits.length; i++) {
     const { row, hit } = hits[i];
     found.add(row.id);
     const next = hits[i + 1];
-    const stop = next ? ordinalStart(s, next.hit.start, next.row.ordinal) : Math.min(to, s.sq.length);
+    const stop = next ? ordinalStart(s, next.hit.start, next.row.ordinal, bare) : Math.min(to, s.sq.length);
     const a = s.map[hit.end];
     const b = s.map[Math.max(hit.end, stop)];
     const region = ctx.text.slice(a, next ? b : Math.min(ctx.text.length, a + 400));
