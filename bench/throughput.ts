@@ -1,0 +1,143 @@
+/**
+ * Parse throughput (npm run bench): the full pipeline (read, decode, parse, validate, export) over
+ * ≥ 10,000 HTML files made by replicating the fixtures, on one worker and on all cores, against
+ * parse5 parsing the same HTML and nothing else (the floor for any parser that reads HTML).
+ * Peak RSS is measured in child processes at N/10 and N files: it must stay flat.
+ *
+ * Env: BENCH_FILES (default 10000). Output: a markdown block for BENCHMARKS.md.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir, availableParallelism, loadavg, cpus } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parse as parse5 } from "parse5";
+import { runBatch } from "../src/batch/index.js";
+import { parseReport } from "../src/parse/index.js";
+import { statutoryLayout } from "../src/parse/formats/test-helpers/statutory.js";
+
+const ROOT = fileURLToPath(new URL("../fixtures/", import.meta.url));
+
+function escape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** One HTML page per fixture: the published text as paragraphs plus, for 2019/2021 reports, their tables as real HTML tables. */
+async function htmlPages(): Promise<string[]> {
+  const pages: string[] = [];
+  const texts: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".txt") && !e.name.startsWith("README")) texts.push(p);
+      else if (e.name.endsWith(".html")) pages.push(readFileSync(p, "utf8"));
+    }
+  };
+  walk(ROOT);
+  for (const path of texts.sort()) {
+    const text = readFileSync(path, "utf8");
+    const report = await parseReport(Buffer.from(text), { filename: path });
+    let tables = "";
+    if (report.format === "2019" || report.format === "2021") {
+      for (const b of statutoryLayout(report).blocks) {
+        if ("rows" in b) tables += `<table border="1">${b.rows.map((r) => `<tr>${r.map((c) => `<td rowspan="${c.rowspan ?? 1}" colspan="${c.colspan ?? 1}">${escape(c.text)}</td>`).join("")}</tr>`).join("")}</table>\n`;
+      }
+    }
+    const body = text.split("\n").map((l) => `<p>${escape(l)}</p>`).join("\n");
+    pages.push(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(text.split("\n")[0].slice(0, 60))}</title></head><body><div class="article">${body}\n${tables}</div></body></html>`);
+  }
+  return pages;
+}
+
+function replicate(pages: string[], n: number, dir: string): number {
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const sub = join(dir, String(Math.floor(i / 1000)).padStart(3, "0"));
+    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+    const page = pages[i % pages.length];
+    writeFileSync(join(sub, `r${i}.html`), page);
+    bytes += Buffer.byteLength(page);
+  }
+  return bytes;
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((s) => readdirSync(join(dir, s)).map((f) => join(dir, s, f)));
+}
+
+/** The floor: read each file, decode it, build the parse5 tree; nothing else. */
+function bareParse5(list: string[]): number {
+  const t = performance.now();
+  let nodes = 0;
+  for (const f of list) nodes += parse5(readFileSync(f, "utf8")).childNodes.length;
+  if (nodes === 0) throw new Error("parse5 built nothing");
+  return (performance.now() - t) / 1000;
+}
+
+async function pipeline(dir: string, workers: number, out: string): Promise<number> {
+  const t = performance.now();
+  const s = await runBatch([dir], { out, force: true, workers, progress: "none" });
+  if (s.failed) throw new Error(`${s.failed} files failed`);
+  return (performance.now() - t) / 1000;
+}
+
+/** Child mode: run the pipeline on all cores and print the process's peak RSS (threads included). */
+async function child(dir: string, out: string): Promise<void> {
+  await pipeline(dir, availableParallelism(), out);
+  process.stdout.write(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+}
+
+function peakRss(dir: string, out: string): number {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", dir, out], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMB;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--child") return child(process.argv[3], process.argv[4]);
+  const n = Number(process.env.BENCH_FILES ?? 10000);
+  const work = mkdtempSync(join(tmpdir(), "gongkai-bench-"));
+  try {
+    const pages = await htmlPages();
+    const big = join(work, "big");
+    const small = join(work, "small");
+    const bytes = replicate(pages, n, big);
+    replicate(pages, Math.round(n / 10), small);
+    const list = files(big);
+    const mb = bytes / 1048576;
+    const cores = availableParallelism();
+    const load = loadavg()[0];
+    bareParse5(list.slice(0, 200)); // warm-up
+    const tFloor = bareParse5(list);
+    const t1 = await pipeline(big, 1, join(work, "one.jsonl"));
+    const tAll = await pipeline(big, cores, join(work, "all.jsonl"));
+    const tFloor2 = bareParse5(list); // again after the pipeline runs: the floor under the same load
+    const floor = Math.min(tFloor, tFloor2);
+    const rssSmall = peakRss(small, join(work, "rs.jsonl"));
+    const rssBig = peakRss(big, join(work, "rb.jsonl"));
+    const loadAfter = loadavg()[0];
+    const row = (name: string, secs: number) => `| ${name} | ${secs.toFixed(1)} | ${(n / secs).toFixed(0)} | ${(mb / secs).toFixed(2)} |`;
+    const ratio = t1 / floor;
+    const speedup = t1 / tAll;
+    const outSize = statSync(join(work, "all.jsonl")).size / 1048576;
+    console.log([
+      `${n} HTML files (${pages.length} fixture pages replicated), ${mb.toFixed(1)} MB; ${cores} cores (${cpus()[0]?.model ?? "?"}); load average ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after; Node ${process.version}.`,
+      "",
+      "| run | seconds | reports/s | MB/s |",
+      "|---|---|---|---|",
+      row("bare parse5 (read + parse5 tree), 1 thread", floor),
+      row("full pipeline, 1 worker", t1),
+      row(`full pipeline, ${cores} workers`, tAll),
+      "",
+      `- ratio full pipeline / bare parse5 (1 thread each): **${ratio.toFixed(2)}** (target ≤ 3)`,
+      `- parallel speedup ${cores} workers / 1 worker: **${speedup.toFixed(2)}** (target ≥ 1.7 on 2 cores)`,
+      `- peak RSS, all workers: ${Math.round(n / 10)} files ${rssSmall.toFixed(0)} MB, ${n} files ${rssBig.toFixed(0)} MB (×${(rssBig / rssSmall).toFixed(2)} for ×10 files; target flat)`,
+      `- JSONL output (reports with provenance and check findings): ${outSize.toFixed(0)} MB`,
+    ].join("\n"));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
