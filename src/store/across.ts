@@ -81,10 +81,12 @@ export function acrossYearFindings(current: ParsedReport, previous: ParsedReport
 export async function refreshAcrossYears(db: Db, agencyId: number, agencyName: string, year: number, known?: { id: number; report: ParsedReport }): Promise<void> {
   const load = (id: number) => (known && known.id === id ? known.report : loadReport(db, id));
   const ids = new Map<number, number | undefined>(known ? [[year, known.id]] : []);
-  const idOf = async (y: number) => {
-    if (!ids.has(y)) ids.set(y, await currentReportId(db, agencyId, y));
-    return ids.get(y);
-  };
+  // The neighbouring years' current reports in one query (one round trip on PostgreSQL).
+  const wanted = [year - 1, year, year + 1].filter((y) => !ids.has(y));
+  const rows = await db.selectFrom("reports").select(["id", "report_year", "version"])
+    .where("agency_id", "=", agencyId).where("report_year", "in", wanted).where("superseded", "=", 0).execute();
+  for (const y of wanted) ids.set(y, rows.filter((r) => r.report_year === y).sort((a, b) => b.version - a.version)[0]?.id);
+  const idOf = async (y: number) => ids.get(y);
   for (const y of [year, year + 1]) {
     const cur = await idOf(y);
     if (cur === undefined) continue;
