@@ -293,7 +293,7 @@ function readT2(ctx: Ctx, g: TableGrid, generation: Generation): void {
 /** Reads tables 二, 三, 四 from the document's grids. Values only where a grid settles them. */
 export function readGridTables(tables: TableGrid[], generation: Generation): TableRead {
   const out: TableRead = {
-    values: {}, provenance: {}, blank: [], ambiguous: [], runs: [], units: {},
+    values: {}, provenance: {}, blank: [], ambiguous: [], runs: [], lost: [], units: {},
     seen: { t2: false, t3: false, t4: false }, complete: { t2: false, t3: false, t4: false }, notes: [],
   };
   const ctx: Ctx = { out, found: { t2: new Set(), t3: new Set(), t4: false } };
@@ -331,6 +331,7 @@ export function mergeReads(grid: TableRead, text: TableRead): TableRead {
     blank: [...text.blank.filter((id) => !fromGrid(id)), ...grid.blank.filter(fromGrid)],
     ambiguous: [...text.ambiguous.filter((id) => !fromGrid(id)), ...grid.ambiguous.filter(fromGrid)],
     runs: text.runs.filter((run) => !run.fields.some(fromGrid)),
+    lost: text.lost.filter((row) => !row.fields.some(fromGrid)),
     notes: text.notes.filter((n) => !n.fields.some(fromGrid)),
     seen: { t2: grid.seen.t2 || text.seen.t2, t3: grid.seen.t3 || text.seen.t3, t4: grid.seen.t4 || text.seen.t4 },
     complete: { t2: grid.complete.t2 || text.complete.t2, t3: grid.complete.t3 || text.complete.t3, t4: grid.complete.t4 || text.complete.t4 },

@@ -7,6 +7,7 @@ import { readFormat } from "./formats/index.js";
 import { prose, pre2019 } from "./readers.js";
 import { solveRuns, type DigitRun } from "./solve.js";
 import { mergeReads, readGridTables } from "./grids.js";
+import { placeLost } from "./lost.js";
 import { readTextTables, type TableRead } from "./texttables.js";
 import { truncation } from "./truncation.js";
 
@@ -108,6 +109,18 @@ function solved(read: TableRead, generation: Generation): Extraction {
     }
     out.ambiguous.push(...r.ambiguous);
     out.issues.push(...r.issues);
+  }
+  if (read.lost.length) {
+    // A blank cell is nothing printed: 0 in the sums the placement is checked against.
+    const known = Object.fromEntries(
+      [...out.blank.map((id) => [id, 0] as [FieldId, number]), ...Object.entries(out.fields)].filter(([id]) => !read.lost.some((l) => l.fields.includes(id))),
+    );
+    const p = placeLost(read.lost, known, generation);
+    Object.assign(out.fields, p.values);
+    Object.assign(out.provenance, p.provenance);
+    out.blank.push(...p.blank);
+    out.ambiguous.push(...p.ambiguous);
+    out.issues.push(...p.issues);
   }
   return out;
 }

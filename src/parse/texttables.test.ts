@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseReport } from "./index.js";
+import { parseReport, toDocument } from "./index.js";
 
 /**
  * Text-table readings that must not depend on one report's punctuation or layout, checked on real
@@ -30,4 +30,42 @@ test("a trailing digit is not cut as an ordinal when the table does not print ba
   const r = await parseReport(corpus("pingtan-2021-80613/page.txt"), { filename: "x.txt" });
   assert.equal(r.fields["applications.result.unable.not_held.total"], 25);
   assert.equal(r.fields["applications.result.unable.not_held.natural"], 22);
+});
+
+test("rows whose blank cells lost their positions are placed by the column identities, never guessed", async () => {
+  // The real 2024 grid as pipe text, with the 0 cells of the result rows of table 三 left empty and
+  // dropped (as copies that print nothing for zero do): `(一)予以公开 | 71 | 71`. Rows 一 and
+  // (七)总计 keep all their cells, so the column sums fix where each value sits.
+  const html = readFileSync(new URL("../../fixtures/reports/pingtan/2024-97791/page.html", import.meta.url), "utf8");
+  const full = await parseReport(html, { filename: "page.html" });
+  const text = toDocument(html, "page.html")
+    .text.split("\n")
+    .map((l) => (/^(?:三、本 年度|\([一二三四五六]\)|[1-8]\.)/.test(l) && !l.includes("总计") ? l.replace(/ \| 0(?= \||$)/g, "") : l))
+    .join("\n");
+  assert.match(text, /\(一\)予以公开 \| 71 \| 71\n/);
+  assert.match(text, /1\.本机关不掌握相关政府信息 \| 75 \| 75\n/);
+  const r = await parseReport(text, { filename: "lost.txt" });
+  for (const [id, v] of Object.entries(full.fields)) {
+    if (!id.startsWith("applications.")) continue;
+    if (v !== 0) assert.equal(r.fields[id], v, id);
+    else assert.ok(r.fields[id] === 0 || r.blank.includes(id), id);
+  }
+  assert.equal(r.fields["applications.result.unable.not_held.natural"], 75);
+  assert.ok(r.blank.includes("applications.result.unable.not_held.commercial"));
+  assert.equal(r.fields["applications.result.other.other.commercial"], 1);
+  assert.equal(r.ambiguous.filter((id) => id.startsWith("applications.")).length, 0);
+});
+
+test("when the identities cannot tell where the values sit, the cells stay undecided", async () => {
+  // Every row of table 三 without its 0 cells: any consistent shift of the legal-person columns fits.
+  const html = readFileSync(new URL("../../fixtures/reports/pingtan/2024-97791/page.html", import.meta.url), "utf8");
+  const text = toDocument(html, "page.html")
+    .text.split("\n")
+    .map((l) => (/^(?:一、本年新收|二、上年结转|三、本 年度|四、结转|\([一二三四五六七]\)|[1-8]\.)/.test(l) ? l.replace(/ \| 0(?= \||$)/g, "") : l))
+    .join("\n");
+  const r = await parseReport(text, { filename: "lost.txt" });
+  assert.equal(r.fields["applications.new.total"], 218);
+  assert.equal(r.fields["applications.new.natural"], undefined);
+  assert.ok(r.ambiguous.includes("applications.new.natural"));
+  assert.ok(r.issues.some((i) => i.rule === "CELLS-LOST"));
 });

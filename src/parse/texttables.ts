@@ -1,5 +1,6 @@
 import { fieldDef, type FieldId, type Generation, type Provenance } from "../model/index.js";
 import { CELL_UNITS, convertUnit, parseCell } from "./cells.js";
+import type { LostRow } from "./lost.js";
 import type { DigitRun } from "./solve.js";
 import { table2, table3, table4, T4_HEADER_WORDS, type RowSpec } from "./labels.js";
 
@@ -40,6 +41,8 @@ export interface TableRead {
   blank: FieldId[];
   ambiguous: FieldId[];
   runs: DigitRun[];
+  /** Rows whose blank cells lost their positions: placed by the identities after solving. */
+  lost: LostRow[];
   /** Money read with a unit that must be converted after solving: field → printed unit. */
   units: Record<FieldId, string>;
   /** Which statutory tables were seen (caption or header found) and which were read to their end. */
@@ -51,7 +54,7 @@ export interface TableRead {
 
 function emptyRead(): TableRead {
   return {
-    values: {}, provenance: {}, blank: [], ambiguous: [], runs: [], units: {},
+    values: {}, provenance: {}, blank: [], ambiguous: [], runs: [], lost: [], units: {},
     seen: { t2: false, t3: false, t4: false }, complete: { t2: false, t3: false, t4: false }, notes: [],
   };
 }
@@ -176,17 +179,10 @@ function readRow(ctx: Ctx, row: RowSpec, part: string, offset: number, source: s
     return;
   }
   if (rv.kind === "lost") {
-    // Blank cells dropped with their separators (spec §7 item 5): only what the identities fix is kept.
-    const vals = cells.map((c) => (c.kind === "value" ? c.value : NaN));
-    if (rowSum && n === 7 && vals.length >= 2 && vals.every(Number.isFinite)) {
-      const last = vals[vals.length - 1];
-      const rest = vals.slice(0, -1).reduce((a, b) => a + b, 0);
-      if (Math.abs(rest - last) < 1e-9) {
-        record(ctx, row.cells[n - 1], pieces[pieces.length - 1], src(n - 1), offset);
-        ctx.out.ambiguous.push(...row.cells.slice(0, -1));
-        ctx.out.notes.push({ rule: "CELLS-LOST", message: `${source}: 空白单元格的位置丢失，只能确定总计 (blank cells lost their positions; only the total is certain)`, fields: row.cells });
-        return;
-      }
+    // Blank cells dropped with their separators (spec §7 item 5): the identities place the values.
+    if (cells.every((c) => c.kind === "value") && pieces.length < n) {
+      ctx.out.lost.push({ fields: [...row.cells], values: cells.map((c) => (c.kind === "value" ? c.value : 0)), raw: pieces, source, offset });
+      return;
     }
     ctx.out.ambiguous.push(...row.cells);
     ctx.out.notes.push({ rule: "CELLS-LOST", message: `${source}: ${n} 个单元格只印出 ${pieces.length} 个值，无法确定位置 (${pieces.length} values for ${n} cells; positions unknown)`, fields: row.cells });
