@@ -122,6 +122,12 @@ function solved(read: TableRead, generation: Generation): Extraction {
     out.ambiguous.push(...p.ambiguous);
     out.issues.push(...p.issues);
   }
+  // A printed subtotal the template does not have (法人或其他组织 小计) helped the solving; the
+  // validator derives it, so it is not reported as read.
+  const derived = (id: FieldId) => fieldDef(id, generation)?.kind === "derived";
+  for (const id of Object.keys(out.fields)) if (derived(id)) delete out.fields[id];
+  out.blank = out.blank.filter((id) => !derived(id));
+  out.ambiguous = out.ambiguous.filter((id) => !derived(id));
   return out;
 }
 

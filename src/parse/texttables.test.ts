@@ -69,3 +69,52 @@ test("when the identities cannot tell where the values sit, the cells stay undec
   assert.ok(r.ambiguous.includes("applications.new.natural"));
   assert.ok(r.issues.some((i) => i.rule === "CELLS-LOST"));
 });
+
+/**
+ * The real 2024 table 三 as pipe text with a one-line header in another column order, optionally
+ * with a printed 小计 of the legal-person columns: `order` lists the printed columns by template index
+ * (0 自然人 … 5 其他, 6 总计; 7 = 小计).
+ */
+function reorderedT3(order: number[], header: string): string {
+  const html = readFileSync(new URL("../../fixtures/reports/pingtan/2024-97791/page.html", import.meta.url), "utf8");
+  const lines = toDocument(html, "page.html").text.split("\n");
+  const out: string[] = [];
+  let inT3 = false;
+  for (const l of lines) {
+    if (l.startsWith("(本列数据的勾稽关系")) {
+      inT3 = true;
+      out.push(`(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | ${header}`);
+      continue;
+    }
+    if (inT3 && /^(?:自然人|商业)/.test(l)) continue; // the template's header rows, replaced by the one line
+    const cells = l.split(" | ");
+    if (inT3 && cells.length >= 8 && cells.slice(-7).every((c) => /^\d+$/.test(c))) {
+      const vals = cells.slice(-7).map(Number);
+      const sub = vals.slice(1, 6).reduce((a, b) => a + b, 0);
+      out.push([...cells.slice(0, -7), ...order.map((i) => String(i === 7 ? sub : vals[i]))].join(" | "));
+      if (l.startsWith("四、结转")) inT3 = false;
+      continue;
+    }
+    out.push(l);
+  }
+  return out.join("\n");
+}
+
+test("a one-line header of table 三 in another column order is followed", async () => {
+  const html = readFileSync(new URL("../../fixtures/reports/pingtan/2024-97791/page.html", import.meta.url), "utf8");
+  const full = await parseReport(html, { filename: "page.html" });
+  const text = reorderedT3([6, 0, 1, 2, 3, 4, 5], "总计 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他");
+  assert.match(text, /一、本年新收政府信息公开申请数量 \| 218 \| 217 \| 1 \| 0/);
+  const r = await parseReport(text, { filename: "reordered.txt" });
+  for (const [id, v] of Object.entries(full.fields)) if (id.startsWith("applications.")) assert.equal(r.fields[id], v, id);
+});
+
+test("a printed 小计 column in a one-line header is read past, not into 总计", async () => {
+  const html = readFileSync(new URL("../../fixtures/reports/pingtan/2024-97791/page.html", import.meta.url), "utf8");
+  const full = await parseReport(html, { filename: "page.html" });
+  const text = reorderedT3([0, 1, 2, 3, 4, 5, 7, 6], "自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 小计 | 总计");
+  assert.match(text, /一、本年新收政府信息公开申请数量 \| 217 \| 1 \| 0 \| 0 \| 0 \| 0 \| 1 \| 218/);
+  const r = await parseReport(text, { filename: "subtotal.txt" });
+  for (const [id, v] of Object.entries(full.fields)) if (id.startsWith("applications.")) assert.equal(r.fields[id], v, id);
+  assert.equal(Object.keys(r.fields).some((id) => id.includes("org_subtotal")), false);
+});

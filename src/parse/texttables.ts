@@ -1,8 +1,11 @@
-import { fieldDef, type FieldId, type Generation, type Provenance } from "../model/index.js";
+import { readFileSync } from "node:fs";
+import { fieldDef, namedSet, type FieldId, type Generation, type Provenance } from "../model/index.js";
 import { CELL_UNITS, convertUnit, parseCell } from "./cells.js";
 import type { LostRow } from "./lost.js";
 import type { DigitRun } from "./solve.js";
 import { table2, table3, table4, T4_HEADER_WORDS, type RowSpec } from "./labels.js";
+
+const T3_COLUMNS = JSON.parse(readFileSync(new URL("./columns.json", import.meta.url), "utf8")) as { t3: Record<string, string[]> };
 
 /**
  * Reads the statutory tables of the 2019/2021 templates from text, whatever way the table was
@@ -293,6 +296,49 @@ function readTable2(ctx: Ctx, generation: Generation, limit: number): number {
 
 const T3_START = ["本列数据的勾稽关系", "申请人情况"];
 
+/** Header words of table 三 columns (columns.json), longest first, to the column they name. */
+function t3HeaderWords(): [string, string][] {
+  const byLabel = new Map(namedSet("T3_COLS").map((c) => [fieldDef(`applications.new.${c}`)?.column ?? c, c]));
+  const words: [string, string][] = [];
+  for (const [label, variants] of Object.entries(T3_COLUMNS.t3)) for (const v of variants) words.push([v, byLabel.get(label) ?? label]);
+  words.push(["法人或其他组织小计", "org_subtotal"], ["小计", "org_subtotal"], ["法人或其他组织", "group"], ["申请人情况", "skip"]);
+  return words.sort((a, b) => b[0].length - a[0].length);
+}
+
+/**
+ * The column order a one-line header of table 三 gives (`| | 总计 | 自然人 | 商业企业 | … |`), when
+ * it names every column once and differs from the template order. The template's own three header
+ * rows flattened (`自然人 法人或其他组织 总计 商业企业 …`) carry the group word and are not an order.
+ */
+function headerOrder(region: string): string[] | null {
+  const cols = namedSet("T3_COLS");
+  const words = t3HeaderWords();
+  for (const line of region.split("\n")) {
+    const sqLine = line.replace(/[\s|]+/g, "");
+    const seq: string[] = [];
+    for (let i = 0; i < sqLine.length; ) {
+      const w = words.find(([v]) => sqLine.startsWith(v, i));
+      if (w) {
+        if (w[1] !== "skip") seq.push(w[1]);
+        i += w[0].length;
+      } else i++;
+    }
+    if (seq.includes("group")) continue;
+    const named = seq.filter((c) => c !== "org_subtotal");
+    if (named.length !== cols.length || !cols.every((c) => named.includes(c))) continue;
+    if (seq.filter((c) => c === "org_subtotal").length > 1) continue;
+    return seq.join() === cols.join() ? null : seq;
+  }
+  return null;
+}
+
+/** A table 三 row's cells in the printed column order (a printed 小计 reads into the derived org subtotal). */
+function reorder(row: RowSpec, order: string[]): RowSpec {
+  const base = row.cells[0].slice(0, row.cells[0].lastIndexOf("."));
+  const cells = order.map((c) => `${base}.${c}`);
+  return { ...row, cells, columns: cells.map((id) => fieldDef(id)?.column ?? "") };
+}
+
 function readTable3(ctx: Ctx, generation: Generation, from: number): number {
   const { s } = ctx;
   const rows = table3(generation);
@@ -305,7 +351,9 @@ function readTable3(ctx: Ctx, generation: Generation, from: number): number {
   if (!first) return -1;
   if (start < 0 || first.start - start > 3000) start = first.start;
   ctx.out.seen.t3 = true;
-  const r = readRows(ctx, rows, start, s.sq.length, "表三", 600, true);
+  const order = start < first.start ? headerOrder(ctx.text.slice(s.map[start], s.map[first.start])) : null;
+  const printed = order ? rows.map((row) => (row.cells.length ? reorder(row, order) : row)) : rows;
+  const r = readRows(ctx, printed, start, s.sq.length, "表三", 600, true);
   const valueRows = rows.filter((x) => x.cells.length);
   ctx.out.complete.t3 = valueRows.every((x) => r.found.has(x.id));
   return r.end;
