@@ -135,7 +135,34 @@ function governmentOf(name: string, text: string): string {
   return name;
 }
 
+/**
+ * The body that signs the report: an organisation name just before the date at its end
+ * (`平潭综合实验区财政金融局 2017年1月13日`), cut after the last sentence break glued before it.
+ */
+function agencyFromSignature(text: string): string | null {
+  const tail = arabicYears(text.slice(-400)).replace(/\s+/g, " ");
+  const m = /([\u4e00-\u9fff()]{2,40}?) ?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[^\u4e00-\u9fff\d]*(?:附件下载)?\s*$/.exec(tail);
+  if (!m) return null;
+  const name = m[1].replace(/^.*[。;；:：!！?？]/, "");
+  return name.length >= 4 && ORG_END.test(name) ? name : null;
+}
+
+/** `财金局` is an abbreviation of `…财政金融局`: its characters in order, same last character. */
+function abbreviates(short: string, long: string): boolean {
+  if (short.length >= long.length || short[short.length - 1] !== long[long.length - 1]) return false;
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
+}
+
 export function detectAgency(text: string): string | null {
+  const found = detectAgencyHead(text);
+  // A title naming the body by an abbreviation yields to the full name it signs with.
+  const signed = found && found.length <= 6 ? agencyFromSignature(text) : null;
+  return signed && found && abbreviates(found, signed) ? signed : found;
+}
+
+function detectAgencyHead(text: string): string | null {
   const head = text.slice(0, 20000);
   const pub = cleanAgency(/(?:^|\n)\s*(?:发布机构|发布单位|-\s*发布单位|发文机关|来源)[::]\s*([^\n]*)/.exec(head)?.[1]?.split(/\s{2,}|时间[::]/)[0]);
   let title: string | null = null;
