@@ -72,6 +72,11 @@ function synth(bases: Record<string, number>[], r: () => number): Record<string,
   return out;
 }
 
+/** Bytes this process has written to storage (Linux /proc; 0 elsewhere). */
+function writtenBytes(): number {
+  try { return Number(/write_bytes: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0); } catch { return 0; }
+}
+
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -97,6 +102,7 @@ async function child(engine: string, url: string, reports: number): Promise<void
   for (const a of p.agencies) await (await import("../src/store/index.js")).ensureAgency(store, a.name, { level: a.level, parent: a.parent });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const io0 = writtenBytes();
   let done = 0;
   // PostgreSQL answers over the network: several connections import in parallel lanes, one lane
   // per agency (agency index mod lanes), so no two transactions touch the same agency's years.
@@ -118,6 +124,7 @@ async function child(engine: string, url: string, reports: number): Promise<void
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  const writtenPerReport = (writtenBytes() - io0) / Math.max(done, 1);
   const rssImport = process.resourceUsage().maxRSS / 1024;
 
   const fields = ["applications.new.total", "applications.result.disclosed.total", "applications.carried_out.total", "review.reconsideration.total", "proactive.normative_docs.in_force"];
@@ -149,7 +156,7 @@ async function child(engine: string, url: string, reports: number): Promise<void
   }
   const size = engine === "sqlite" ? 0 : Number((await (await import("kysely")).sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(store.db)).rows[0].n);
   await store.close();
-  process.stdout.write(JSON.stringify({ engine, lanes, reports: done, secs, rate: done / secs, cpuSecs, cpuRate: done / cpuSecs, load: (await import("node:os")).loadavg()[0], rssImport, rssPeak: process.resourceUsage().maxRSS / 1024, size: size || statSync(url).size, queries: q, real }) + "\n");
+  process.stdout.write(JSON.stringify({ engine, lanes, reports: done, secs, rate: done / secs, cpuSecs, cpuRate: done / cpuSecs, writtenPerReport, load: (await import("node:os")).loadavg()[0], rssImport, rssPeak: process.resourceUsage().maxRSS / 1024, size: size || statSync(url).size, queries: q, real }) + "\n");
 }
 
 async function parent(): Promise<void> {
@@ -185,9 +192,9 @@ async function parent(): Promise<void> {
   const lines = [
     `Store bench (${new Date().toISOString().slice(0, 10)}, ${reports} synthetic 2021-format reports, validation on, one transaction per report)`,
     "",
-    "| engine | reports | import time (wall) | reports/s (wall) | CPU time of the importing process | reports per CPU-second | peak RSS (import) | database size | load average |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...results.map((r) => `| ${r.engine}${r.lanes > 1 ? ` (${r.lanes} connections)` : ""} | ${r.reports} | ${r.secs.toFixed(1)} s | ${r.rate.toFixed(0)} | ${r.cpuSecs.toFixed(1)} s | ${r.cpuRate.toFixed(0)} | ${mb(r.rssImport)} | ${mb(r.size / 1048576)} | ${r.load.toFixed(1)} |`),
+    "| engine | reports | import time (wall) | reports/s (wall) | CPU time of the importing process | reports per CPU-second | written per report | peak RSS (import) | database size | load average |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...results.map((r) => `| ${r.engine}${r.lanes > 1 ? ` (${r.lanes} connections)` : ""} | ${r.reports} | ${r.secs.toFixed(1)} s | ${r.rate.toFixed(0)} | ${r.cpuSecs.toFixed(1)} s | ${r.cpuRate.toFixed(0)} | ${(r.writtenPerReport / 1024).toFixed(0)} kB | ${mb(r.rssImport)} | ${mb(r.size / 1048576)} | ${r.load.toFixed(1)} |`),
     "",
     "| query | engine | runs | p50 | p95 |",
     "|---|---|---|---|---|",

@@ -11,6 +11,11 @@ export function fieldLabel(id: string, generation: Generation | null = null): st
   return zh && zh !== id ? zh : id;
 }
 
+/** Code-point order, the same on every engine and locale. */
+export function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 async function fieldKey(store: Store, field: string): Promise<number | undefined> {
   const r = await store.db.selectFrom("field_names").select("id").where("name", "=", field).executeTakeFirst();
   if (!r && !isKnownField(field)) throw new StoreError("BAD_INPUT", `未知字段：${field}（见 data/fields.json） (unknown field id)`);
@@ -36,9 +41,11 @@ export async function compare(store: Store, q: { year: number; field: string; le
     .select(["agencies.name as agency", "agencies.level", "values.value", "reports.generation", "reports.id as report_id"])
     .where("values.field", "=", key).where("reports.report_year", "=", q.year).where("reports.superseded", "=", 0);
   if (q.level) query = query.where("agencies.level", "=", q.level);
-  query = query.orderBy("values.value", q.ascending ? "asc" : "desc").orderBy("agencies.name");
-  if (q.limit) query = query.limit(q.limit);
   const rows = await query.execute();
+  // Sorted here, not in SQL: ties by name in code-point order on both engines (collations differ).
+  const sign = q.ascending ? 1 : -1;
+  rows.sort((a, b) => sign * (Number(a.value) - Number(b.value)) || byName(a.agency, b.agency));
+  if (q.limit && rows.length > q.limit) rows.length = q.limit;
   let rank = 0;
   let last: number | undefined;
   return rows.map((r, i) => {
@@ -104,7 +111,7 @@ export async function missing(store: Store, q: { year: number; level?: string; u
     if (ids.size === 0) return [];
     query = query.where("a.id", "in", [...ids]);
   }
-  const rows = await query.orderBy("a.name").execute();
+  const rows = (await query.execute()).sort((a, b) => byName(a.agency, b.agency));
   return rows.map((r) => ({ agency: r.agency, level: r.level, parent: r.parent, last_year: r.last_year === null || r.last_year === undefined ? null : Number(r.last_year) }));
 }
 
@@ -140,7 +147,7 @@ export interface Rollup {
  */
 export async function rollup(store: Store, q: { agency: string; year: number }): Promise<Rollup> {
   const agency = await resolveAgency(store, q.agency);
-  const children = await store.db.selectFrom("agencies").select(["id", "name"]).where("parent_id", "=", agency.id).orderBy("name").execute();
+  const children = await store.db.selectFrom("agencies").select(["id", "name"]).where("parent_id", "=", agency.id).execute().then((r) => r.sort((a, b) => byName(a.name, b.name)));
   if (children.length === 0) throw new StoreError("NOT_FOUND", `${agency.name} 没有下级单位（可用 import --parent 或机关名录 CSV 设定） (no units under this agency; set parents with --parent or an agencies CSV)`);
   const reports = await store.db.selectFrom("reports").select(["id", "agency_id", "generation"])
     .where("report_year", "=", q.year).where("superseded", "=", 0)
