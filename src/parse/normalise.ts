@@ -42,15 +42,14 @@ const FULLWIDTH: Record<string, string> = {
   "\u2060": "", "\u00ad": "", "﹑": "、", "—": "—", "–": "-", "−": "-",
 };
 
+const FOLDABLE = new RegExp(`[\\uff01-\\uff5e${Object.keys(FULLWIDTH).filter((k) => FULLWIDTH[k] !== k).join("")}]`, "g");
+
 /** Full-width ASCII forms (digits, letters, punctuation) and the listed look-alikes to their plain forms. */
 export function foldWidth(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCodePoint(code - 0xfee0);
-    else out += FULLWIDTH[ch] ?? ch;
-  }
-  return out;
+  return text.replace(FOLDABLE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : FULLWIDTH[ch];
+  });
 }
 
 /** Document-level normalisation: simplified characters, folded widths, unified line ends. */

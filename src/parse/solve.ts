@@ -56,46 +56,43 @@ function cellValue(s: string, id: FieldId): number | undefined {
   return Number(s);
 }
 
-/** All ways to cut `s` into exactly `k` cells for `ids`. */
-function* cuts(s: string, ids: FieldId[]): Generator<number[]> {
-  const k = ids.length;
-  if (k === 1) {
-    const v = cellValue(s, ids[0]);
-    if (v !== undefined) yield [v];
-    return;
-  }
-  // Every remaining cell needs at least one character.
-  for (let len = 1; len <= s.length - (k - 1); len++) {
-    const v = cellValue(s.slice(0, len), ids[0]);
-    if (v === undefined) {
-      if (!/^-?\d*\.?\d*$/.test(s.slice(0, len))) return;
-      continue;
-    }
-    for (const rest of cuts(s.slice(len), ids.slice(1))) yield [v, ...rest];
-  }
-}
-
-/** All splits of a run: how many cells each token holds, then how each token's digits divide. */
+/**
+ * All splits of a run: how many cells each token holds, then how each token's digits divide.
+ * One shared buffer, copied only for complete splits (this is the parser's hottest loop).
+ */
 function enumerate(run: DigitRun): Candidate[] | undefined {
   const out: Candidate[] = [];
-  const rec = (ti: number, fi: number, acc: number[]): boolean => {
-    if (out.length > MAX_CANDIDATES) return false;
-    const tokensLeft = run.tokens.length - ti;
-    const fieldsLeft = run.fields.length - fi;
-    if (tokensLeft === 0) {
-      if (fieldsLeft === 0) out.push(acc.slice());
-      return true;
+  const n = run.fields.length;
+  const buf: number[] = new Array(n);
+  let overflow = false;
+  // Cells left for token ti onward, from character ci of that token, filling field fi onward.
+  const rec = (ti: number, ci: number, fi: number): void => {
+    if (overflow) return;
+    if (ti === run.tokens.length) {
+      if (fi === n) {
+        if (out.length >= MAX_CANDIDATES) overflow = true;
+        else out.push(buf.slice());
+      }
+      return;
     }
     const tok = run.tokens[ti];
-    const maxCells = Math.min(fieldsLeft - (tokensLeft - 1), tok.replace(/[-.]/g, "").length);
-    for (let k = 1; k <= maxCells; k++) {
-      for (const vals of cuts(tok, run.fields.slice(fi, fi + k))) {
-        if (!rec(ti + 1, fi + k, [...acc, ...vals])) return false;
+    if (fi === n) return;
+    const tokensAfter = run.tokens.length - ti - 1;
+    // The cell starting at ci either ends the token or leaves characters for more cells of it.
+    for (let end = ci + 1; end <= tok.length; end++) {
+      const v = cellValue(tok.slice(ci, end), run.fields[fi]);
+      if (v === undefined) {
+        if (!/^-?\d*\.?\d*$/.test(tok.slice(ci, end))) return;
+        continue;
       }
+      buf[fi] = v;
+      if (end === tok.length) {
+        if (n - (fi + 1) >= tokensAfter) rec(ti + 1, 0, fi + 1);
+      } else if (n - (fi + 1) > tokensAfter) rec(ti, end, fi + 1);
     }
-    return true;
   };
-  return rec(0, 0, []) ? out : undefined;
+  rec(0, 0, 0);
+  return overflow ? undefined : out;
 }
 
 interface Lin {
@@ -104,6 +101,11 @@ interface Lin {
   coef: Map<FieldId, number>;
   op: "=" | "<=" | ">=";
   hasMax: boolean;
+  /** The same terms resolved for the search: run index and position, or a known constant (ri = -1). */
+  ri: Int32Array;
+  pos: Int32Array;
+  k: Float64Array;
+  constant: number;
 }
 
 function linear(r: Relation): Lin {
@@ -113,7 +115,20 @@ function linear(r: Relation): Lin {
   };
   add(r.left.terms, 1);
   add(r.right.terms, -1);
-  return { relation: r, coef, op: r.op, hasMax: r.left.kind === "max" || r.right.kind === "max" };
+  return { relation: r, coef, op: r.op, hasMax: r.left.kind === "max" || r.right.kind === "max", ri: new Int32Array(0), pos: new Int32Array(0), k: new Float64Array(0), constant: 0 };
+}
+
+/** Resolves a relation's terms against the runs (owner) and the known values. */
+function resolve(l: Lin, owner: Map<FieldId, { ri: number; pos: number }>, known: Record<FieldId, number>): void {
+  const ri: number[] = [], pos: number[] = [], k: number[] = [];
+  let constant = 0;
+  for (const [id, c] of l.coef) {
+    if (c === 0) continue;
+    const o = owner.get(id);
+    if (o) { ri.push(o.ri); pos.push(o.pos); k.push(c); }
+    else if (known[id] !== undefined) constant += c * known[id];
+  }
+  l.ri = Int32Array.from(ri); l.pos = Int32Array.from(pos); l.k = Float64Array.from(k); l.constant = constant;
 }
 
 function evalMax(terms: Term[], get: (id: FieldId) => number | undefined, optional: ReadonlySet<FieldId>): number | undefined {
@@ -196,21 +211,40 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
   const runIdx = new Map<Lin, number[]>();
   for (const l of lins) runIdx.set(l, [...new Set([...l.coef.keys()].filter((f) => owner.has(f)).map((f) => owner.get(f)!.ri))]);
 
-  /** Unary pruning (relations over one run and known values), then the joint search. */
-  const attempt = (active: Lin[]): Assignment & { pruned: Prepared[] } => {
-    const pruned = prepared.map((p, ri) => {
-      const local = active.filter((l) => { const rs = runIdx.get(l)!; return rs.length === 1 && rs[0] === ri; });
-      return { run: p.run, candidates: p.candidates.filter((c) => local.every((l) => check(l, (id) => pick(id, ri, c)))) };
-    });
-    if (pruned.some((p) => p.candidates.length === 0)) return { sat: false, supported: [], pruned };
-    return { ...solveAll(pruned, active, owner, known, runIdx), pruned };
-  };
+  for (const l of lins) resolve(l, owner, known);
+  const linsByRun: Lin[][] = prepared.map(() => []);
+  for (const l of lins) for (const ri of runIdx.get(l)!) linsByRun[ri].push(l);
 
-  function pick(id: FieldId, ri: number, c: Candidate): number | undefined {
-    const o = owner.get(id);
-    if (o && o.ri === ri) return c[o.pos];
-    return known[id];
-  }
+  /**
+   * Propagation, then the joint search. A relation whose other runs are all settled prunes the
+   * candidates of its last open run; a run left with one candidate is settled in turn. Most rows
+   * (all zeros, or balanced by their own 总计) settle here, and the search sees only the rest.
+   */
+  const attempt = (active: Lin[]): Assignment & { pruned: Prepared[] } => {
+    const on = new Set(active);
+    const cands = prepared.map((p) => p.candidates);
+    const queue = prepared.map((_, ri) => ri);
+    const queued = new Uint8Array(prepared.length).fill(1);
+    while (queue.length) {
+      const ri = queue.shift()!;
+      queued[ri] = 0;
+      for (const l of linsByRun[ri]) {
+        if (!on.has(l)) continue;
+        const open = runIdx.get(l)!.filter((x) => cands[x].length > 1);
+        if (open.length > 1) continue;
+        const target = open.length ? open[0] : ri;
+        const before = cands[target].length;
+        const kept = cands[target].filter((c) => holdsWith(l, cands, target, c));
+        if (kept.length === before) continue;
+        cands[target] = kept;
+        if (kept.length === 0) return { sat: false, supported: [], pruned: prepared.map((p, x) => ({ run: p.run, candidates: cands[x] })) };
+        // A narrower run may settle relations elsewhere.
+        for (const l2 of linsByRun[target]) for (const x of runIdx.get(l2)!) if (!queued[x]) { queued[x] = 1; queue.push(x); }
+      }
+    }
+    const pruned = prepared.map((p, x) => ({ run: p.run, candidates: cands[x] }));
+    return { ...solveAll(pruned, active, runIdx, known), pruned };
+  };
 
   function check(l: Lin, get: (id: FieldId) => number | undefined): boolean {
     const r = l.relation;
@@ -220,13 +254,29 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
     return ok(l.op, left - right);
   }
 
+  /** Does relation l hold with run `target` at candidate c and every other run at its single candidate? */
+  function holdsWith(l: Lin, cands: Candidate[][], target: number, c: Candidate): boolean {
+    if (l.hasMax) {
+      return check(l, (id) => {
+        const o = owner.get(id);
+        if (!o) return known[id];
+        return o.ri === target ? c[o.pos] : cands[o.ri][0][o.pos];
+      });
+    }
+    let x = l.constant;
+    for (let t = 0; t < l.k.length; t++) x += l.k[t] * (l.ri[t] === target ? c[l.pos[t]] : cands[l.ri[t]][0][l.pos[t]]);
+    return ok(l.op, x);
+  }
+
   let assignment = attempt(lins);
   const suspects: FieldId[] = [];
   if (!assignment.sat) {
     // The report itself breaks an identity (a misprinted cell): suppose one cell is wrong, drop the
     // relations through it, and keep what every such hypothesis agrees on. Cells of rows that no
     // split can balance are tried first; they are usually the culprit.
-    const broken = assignment.pruned.filter((p) => p.candidates.length === 0).flatMap((p) => p.run.fields);
+    const broken = prepared
+      .filter((p, ri) => !p.candidates.some((c) => linsByRun[ri].every((l) => runIdx.get(l)!.length > 1 || holdsWith(l, [], ri, c))))
+      .flatMap((p) => p.run.fields);
     const pool = broken.length ? broken : prepared.flatMap((p) => p.run.fields);
     const merged: Candidate[][] = prepared.map(() => []);
     for (const f of pool) {
@@ -239,9 +289,13 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
   }
 
   if (!assignment.sat) {
-    // No consistent split: only runs whose split is forced by the token count are kept.
-    for (const p of prepared) {
-      const unique = p.candidates.length === 1 ? p.candidates[0] : p.run.tokens.length === p.run.fields.length ? enumerate(p.run)![0] : undefined;
+    // No consistent split: a run keeps the split its own row decides (its 总计 = the sum of its
+    // cells, with values read elsewhere), or the one the token count forces; the rest is undecided.
+    const cands = prepared.map((p) => p.candidates);
+    for (const [ri, p] of prepared.entries()) {
+      const own = linsByRun[ri].filter((l) => runIdx.get(l)!.length === 1);
+      const local = own.length ? p.candidates.filter((c) => own.every((l) => holdsWith(l, cands, ri, c))) : [];
+      const unique = local.length === 1 ? local[0] : p.candidates.length === 1 ? p.candidates[0] : p.run.tokens.length === p.run.fields.length ? enumerate(p.run)![0] : undefined;
       if (unique) assign(p, unique, "text");
       else result.ambiguous.push(...p.run.fields);
     }
@@ -303,51 +357,46 @@ interface Assignment {
 }
 
 /**
- * Candidate support by search: for every candidate of every run, is there a full assignment that
- * satisfies every relation? Bounds on the unassigned terms prune early (interval reasoning over
- * each run's remaining candidates).
+ * Candidate support by search: for every candidate of every open run, is there a full assignment
+ * that satisfies every relation? Bounds on the unassigned terms prune early (interval reasoning over
+ * each run's remaining candidates). Settled runs (one candidate) are assigned first and never branch.
  */
-function solveAll(prepared: Prepared[], lins: Lin[], owner: Map<FieldId, { ri: number; pos: number }>, known: Record<FieldId, number>, runIdx: Map<Lin, number[]>): Assignment {
+function solveAll(prepared: Prepared[], lins: Lin[], runIdx: Map<Lin, number[]>, known: Record<FieldId, number>): Assignment {
   const n = prepared.length;
   const byRun: Lin[][] = prepared.map(() => []);
   for (const l of lins) for (const ri of runIdx.get(l) ?? []) byRun[ri].push(l);
 
   const current: (Candidate | undefined)[] = new Array(n).fill(undefined);
-  // Field bounds over a run's candidates, for pruning.
   const bounds = prepared.map((p) => p.run.fields.map((_, pos) => {
     let lo = Infinity, hi = -Infinity;
     for (const c of p.candidates) { lo = Math.min(lo, c[pos]); hi = Math.max(hi, c[pos]); }
     return [lo, hi] as [number, number];
   }));
 
-  const get = (id: FieldId): number | undefined => {
-    const o = owner.get(id);
-    if (o) return current[o.ri]?.[o.pos];
-    return known[id];
+  const fieldPos = new Map<FieldId, [number, number]>();
+  prepared.forEach((p, ri) => p.run.fields.forEach((f, pos) => { if (!fieldPos.has(f)) fieldPos.set(f, [ri, pos]); }));
+  const valueOf = (id: FieldId): number | undefined => {
+    const fp = fieldPos.get(id);
+    return fp ? current[fp[0]]?.[fp[1]] : known[id];
   };
 
   /** Can relation l still hold given what is assigned? */
   const feasible = (l: Lin): boolean => {
-    const r = l.relation;
     if (l.hasMax) {
-      const left = sideValue(r.left.kind, r.left.terms, get, r.optional);
-      const right = sideValue(r.right.kind, r.right.terms, get, r.optional);
+      // max() relations (PRE-CHANNEL, FJ-CHANNEL) are checked once every run they touch is assigned.
+      for (let t = 0; t < l.ri.length; t++) if (!current[l.ri[t]]) return true;
+      const r = l.relation;
+      const left = sideValue(r.left.kind, r.left.terms, valueOf, r.optional);
+      const right = sideValue(r.right.kind, r.right.terms, valueOf, r.optional);
       return left === undefined || right === undefined || ok(l.op, left - right);
     }
-    let lo = 0, hi = 0;
-    for (const [id, k] of l.coef) {
-      if (k === 0) continue;
-      const o = owner.get(id);
+    let lo = l.constant, hi = l.constant;
+    for (let t = 0; t < l.k.length; t++) {
+      const k = l.k[t];
+      const c = current[l.ri[t]];
       let a: number, b: number;
-      if (o) {
-        const c = current[o.ri];
-        if (c) { a = b = c[o.pos]; }
-        else [a, b] = bounds[o.ri][o.pos];
-      } else {
-        const v = known[id];
-        if (v === undefined) continue; // optional term, absent
-        a = b = v;
-      }
+      if (c) a = b = c[l.pos[t]];
+      else { const bd = bounds[l.ri[t]][l.pos[t]]; a = bd[0]; b = bd[1]; }
       if (k > 0) { lo += k * a; hi += k * b; } else { lo += k * b; hi += k * a; }
     }
     if (l.op === "=") return lo <= 1e-6 && hi >= -1e-6;
@@ -372,26 +421,23 @@ function solveAll(prepared: Prepared[], lins: Lin[], owner: Map<FieldId, { ri: n
   };
 
   const supported: Candidate[][] = prepared.map(() => []);
-  let sat = false;
+  const record = () => current.forEach((cc, i) => { if (cc && !supported[i].includes(cc)) supported[i].push(cc); });
   try {
+    if (!search(0)) return { sat: false, supported };
+    record();
     for (const ri of order) {
+      if (prepared[ri].candidates.length < 2) continue;
       for (const c of prepared[ri].candidates) {
         if (supported[ri].includes(c)) continue;
         current.fill(undefined);
         current[ri] = c;
-        if (!byRun[ri].every(feasible)) continue;
-        if (search(0)) {
-          sat = true;
-          // Every run's value in this solution is supported too.
-          current.forEach((cc, i) => { if (cc && !supported[i].includes(cc)) supported[i].push(cc); });
-        }
         nodes = 0;
+        if (byRun[ri].every(feasible) && search(0)) record();
       }
-      if (!sat) break; // the first run has no supported candidate: unsatisfiable
     }
   } catch {
     // Search too large: keep every candidate (everything that differs is ambiguous).
     return { sat: true, supported: prepared.map((p) => p.candidates) };
   }
-  return { sat, supported };
+  return { sat: true, supported };
 }
