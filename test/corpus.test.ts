@@ -43,6 +43,13 @@ const CASES: Case[] = [
     values: { "applications.new.total": 154, "applications.new.commercial": 3, "applications.result.total.total": 148, "applications.carried_out.natural": 4, "applications.carried_out.total": 6, "review.reconsideration.upheld": 25, "review.reconsideration.total": 36, "review.litigation_direct.total": 6, "review.litigation_after.total": 3 },
   },
   {
+    // "200 000121" = 20|0|0|0|0|1|21 and (七)总计 "20 0 00 0 121" the same, but the result rows add up to
+    // 27 (7+6+4+3+3+4): the report's own error, kept. 行政事业性收费 "35-15" = 35 | -15.
+    file: "pingtan-2020-80595/page.txt", format: "2019", year: 2020, agency: "平潭综合实验区管委会",
+    values: { "applications.new.natural": 20, "applications.new.other": 1, "applications.new.total": 21, "applications.result.disclosed.total": 7, "applications.result.other.subtotal.total": 4, "applications.result.total.natural": 20, "applications.result.total.total": 21, "proactive.fees.prev_items": 35, "proactive.fees.change": -15, "proactive.rules.total_public": 7 },
+    errors: ["APP-RESULT-SUM-2019"],
+  },
+  {
     // 2020 report on the 2019 template; one application, disclosed.
     file: "hzs-2020-80583/page.txt", format: "2019", year: 2020, agency: "平潭综合实验区行政审批局",
     values: { "applications.new.total": 1, "applications.result.disclosed.total": 1, "applications.result.total.total": 1, "applications.carried_out.total": 0, "review.reconsideration.total": 0, "proactive.rules.made": 0 },

@@ -136,7 +136,8 @@ function splitRow(part: string, n: number): RowValues {
     if (segs.length === n) return { kind: "cells", pieces: segs };
     return { kind: "lost", pieces: segs.filter((x) => x !== "") };
   }
-  const tokens = part.split(/[\s|]+/).filter((x) => x !== "");
+  // A sign can only begin a cell: `2648-18538` is 2648 | -18538 (本年增/减 glued to its neighbour).
+  const tokens = part.split(/[\s|]+/).flatMap((x) => x.split(/(?<=\d)(?=-\d)/)).filter((x) => x !== "");
   return { kind: "tokens", pieces: tokens };
 }
 
