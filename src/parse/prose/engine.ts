@@ -149,7 +149,7 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
   // (most specific) match wins.
   const byNumber = new Map<string, Hit>();
   for (const h of hits) {
-    const key = `${lines.indexOf(h.line)}:${h.pos}`;
+    const key = `${h.line.map[h.pos]}`;
     const cur = byNumber.get(key);
     if (!cur || h.end - h.start > cur.end - cur.start) byNumber.set(key, h);
   }
@@ -161,9 +161,11 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
     ex.fields[id] = h.value;
     ex.provenance[id] = { method: "prose", source: "正文", raw: h.line.s.slice(h.start, h.end), offset: h.line.map[h.start] };
   }
+  let every: Line[] | undefined;
   for (const z of ZEROS) {
     if (!z.generations.includes(generation) || ex.fields[z.field] !== undefined) continue;
-    for (const line of lines.length ? allLines(doc.text) : []) {
+    every ??= lines.length ? allLines(doc.text) : [];
+    for (const line of every) {
       const m = z.regexes.map((re) => { re.lastIndex = 0; return re.exec(line.s); }).find(Boolean);
       if (m) {
         ex.fields[z.field] = 0;
