@@ -34,8 +34,8 @@ export function toStoreError(e: unknown, where: string): unknown {
     return new StoreError("DB_READONLY", `数据库文件只读，无法写入：${where} (read-only database, nothing written)`);
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || /database is locked/i.test(msg))
     return new StoreError("DB_LOCKED", `数据库被其他进程锁定：${where} (database is locked by another process; nothing written, try again)`);
-  if (code === "SQLITE_CANTOPEN")
-    return new StoreError("DB_OPEN", `无法打开数据库文件：${where} (cannot open database file)`);
+  if (code === "SQLITE_CANTOPEN" || /Cannot open database|unable to open database/i.test(msg))
+    return new StoreError("DB_OPEN", `无法打开数据库文件：${where} (cannot open database file: ${msg})`);
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "28P01" || code === "3D000" || code === "28000")
     return new StoreError("DB_CONNECT", `无法连接数据库：${where} (cannot connect: ${msg})`);
   if (code === "25006")

@@ -143,11 +143,14 @@ export interface Rollup {
 
 /**
  * Sums the agency's units' current reports for a year into its totals per field, validates the
- * sum and compares it with the agency's own published report where there is one.
+ * sum and compares it with the agency's own published report where there is one. Units are the
+ * agency's direct children (optionally only those of the given levels).
  */
-export async function rollup(store: Store, q: { agency: string; year: number }): Promise<Rollup> {
+export async function rollup(store: Store, q: { agency: string; year: number; units?: string[] }): Promise<Rollup> {
   const agency = await resolveAgency(store, q.agency);
-  const children = await store.db.selectFrom("agencies").select(["id", "name"]).where("parent_id", "=", agency.id).execute().then((r) => r.sort((a, b) => byName(a.name, b.name)));
+  // A city's own report may cover its departments only, or its districts too: `units` picks the levels.
+  const children = await store.db.selectFrom("agencies").select(["id", "name", "level"]).where("parent_id", "=", agency.id).execute()
+    .then((r) => r.filter((c) => !q.units?.length || q.units.includes(c.level ?? "")).sort((a, b) => byName(a.name, b.name)));
   if (children.length === 0) throw new StoreError("NOT_FOUND", `${agency.name} 没有下级单位（可用 import --parent 或机关名录 CSV 设定） (no units under this agency; set parents with --parent or an agencies CSV)`);
   const reports = await store.db.selectFrom("reports").select(["id", "agency_id", "generation"])
     .where("report_year", "=", q.year).where("superseded", "=", 0)

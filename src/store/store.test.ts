@@ -220,6 +220,9 @@ for (const engine of await engines("store")) {
       // The units' report is consistent, so the sum is too.
       assert.equal(r.findings.filter((f) => f.severity === "error").length, 0);
       await assert.rejects(rollup(store, { agency: "丁市甲区", year: 2024 }), /没有下级单位/);
+      // Only the departments of the city: there are none, so nothing to sum.
+      await assert.rejects(rollup(store, { agency: "丁市", year: 2024, units: ["部门"] }), /没有下级单位/);
+      assert.equal((await rollup(store, { agency: "丁市", year: 2024, units: ["区"] })).units.length, 3);
     } finally { await store.close(); }
   });
 }

@@ -13,13 +13,14 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .description("汇总下级单位报告，校验合计，并与本级公布的报告逐项比较 (sum the units' reports, validate, compare with the published report)")
     .requiredOption("--agency <name>", "上级机关名称或别名 (parent agency)")
     .requiredOption("--year <year>", "报告年度 (report year)")
+    .option("--units <levels>", "只汇总这些级别的下级，逗号分隔，如 部门 或 区,县 (only units of these levels)")
     .option("--format <f>", "table、csv、xlsx、json", "table")
     .option("--output <file>", "写入文件 (write to a file)")
     .option(...DB_OPTION)
-    .action(async (opts: { agency: string; year: string; format?: string; output?: string; db?: string }) => {
+    .action(async (opts: { agency: string; year: string; units?: string; format?: string; output?: string; db?: string }) => {
       await withStore(opts.db, setCode, async (store) => {
         const format = checkFormat(opts.format);
-        const r = await rollup(store, { agency: opts.agency, year: intOption(opts.year, "--year")! });
+        const r = await rollup(store, { agency: opts.agency, year: intOption(opts.year, "--year")!, units: opts.units?.split(/[,，]/).map((u) => u.trim()).filter(Boolean) });
         if (format === "json") {
           const body = { agency: r.agency.name, year: r.year, generation: r.generation, units: r.units, published_report_id: r.published_report_id, sum: r.sum.fields, findings: r.findings, differences: r.differences };
           const text = JSON.stringify(body, null, 2) + "\n";
