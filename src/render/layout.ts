@@ -186,7 +186,8 @@ function pre2019Blocks(report: ReportModel, opts: ValueOptions): Block[] {
     const s = sections.find((x) => x.key === key);
     if (!s) return;
     out.push({ kind: "heading", text: `${layout.ordinals[i]}、${s.label}` });
-    const prose = (layout.prose as Record<string, string>)[key];
+    // Pre-2019 prose must not name the 2019 sections (收到和处理…申请情况 marks the 2019 formats).
+    const prose = (layout.prose_pre2019 as Record<string, string>)[key] ?? (layout.prose as Record<string, string>)[key];
     if (prose) out.push({ kind: "para", text: prose });
   });
   out.push({ kind: "heading", text: conf.appendix });
