@@ -5,7 +5,7 @@ import { isReport, detectAgency, detectGeneration, detectYear } from "./detect.j
 import { toDocument, type Document } from "./document.js";
 import { readFormat } from "./formats/index.js";
 import { prose, pre2019 } from "./readers.js";
-import { solveRuns, type DigitRun } from "./solve.js";
+import { solveRuns } from "./solve.js";
 import { mergeReads, readGridTables } from "./grids.js";
 import { placeLost } from "./lost.js";
 import { readTextTables, type TableRead } from "./texttables.js";
@@ -64,18 +64,18 @@ export function parseDocument(doc: Document): ParsedReport {
 
   let tables: Extraction = emptyExtraction();
   let read: TableRead | undefined;
+  const gen: Generation = format ?? "2021";
+  const p = prose(doc, gen);
+  let weighed: FieldId[] = [];
   if (format === "2019" || format === "2021") {
     read = readTextTables(text, format, doc.format === "text" ? "text" : "table");
     // Real grids are read by their header cells; the text reader covers what they do not settle.
     if (doc.tables.length) read = mergeReads(readGridTables(doc.tables, format), read);
-    tables = solved(read, format);
+    ({ tables, weighed } = solved(read, format, p?.extraction.fields ?? {}));
   } else if (format === "pre2019") {
     tables = pre2019(doc) ?? tables;
   }
-  const gen: Generation = format ?? "2021";
-  const p = prose(doc, gen);
-  let merged = p ? p.merge(tables, p.extraction) : tables;
-  if (read && format) merged = anchorRuns(read, merged, format);
+  const merged = p ? p.merge(tables, p.extraction, { weighed }) : tables;
 
   const issues: Finding[] = [...merged.issues];
   const cut = truncation(text, format, read);
@@ -97,12 +97,39 @@ export function parseDocument(doc: Document): ParsedReport {
   };
 }
 
-/** Direct values plus the solver's split of the run-together rows. */
-function solved(read: TableRead, generation: Generation): Extraction {
+/**
+ * Direct values plus the solver's split of the run-together rows. Where the identities leave a split
+ * open, the figures the report's prose states (`hints`) decide it when a split has them; cells still
+ * open with a stated figure are `weighed` (no split gives that figure, so the prose does not fill them).
+ */
+function solved(read: TableRead, generation: Generation, hints: Record<FieldId, number>): { tables: Extraction; weighed: FieldId[] } {
   const out: Extraction = { fields: { ...read.values }, blank: [...read.blank], ambiguous: [...read.ambiguous], provenance: { ...read.provenance }, issues: [] };
+  let weighed: FieldId[] = [];
   for (const n of read.notes) out.issues.push({ rule: n.rule, severity: "warning", message: n.message, fields: n.fields });
   if (read.runs.length) {
-    const r = solveRuns(read.runs, read.values, generation);
+    let r = solveRuns(read.runs, read.values, generation);
+    // A hint compares with the digits as printed: only where the cell is printed in the field's unit.
+    const usable = (id: FieldId) => hints[id] !== undefined && (read.units[id] === undefined || read.units[id] === (fieldDef(id)?.unit ?? "件"));
+    const open = r.ambiguous.filter(usable);
+    if (open.length) {
+      const h = solveRuns(read.runs, read.values, generation, Object.fromEntries(open.map((id) => [id, hints[id]])));
+      const broken = (x: typeof r) => x.issues.some((i) => i.rule === "SPLIT-UNSOLVED" || i.rule === "SPLIT-RELAXED");
+      if (!broken(h) || broken(r)) {
+        const decided = r.ambiguous.filter((id) => h.values[id] !== undefined);
+        for (const id of decided) h.provenance[id] = { ...h.provenance[id], method: "solved", source: `${h.provenance[id].source}（按正文数字拆分）` };
+        const pinned = open.filter((id) => h.values[id] === hints[id]).map((id) => `${id}=${hints[id]}`);
+        if (pinned.length) {
+          h.issues.push({
+            rule: "SPLIT-PROSE",
+            severity: "info",
+            message: `连写数字有多种拆分，按正文所述数字确定：${pinned.join("、")} (several splits satisfied the identities; the figures stated in the prose decided: ${pinned.join(", ")})`,
+            fields: decided,
+          });
+        }
+        r = h;
+      }
+      weighed = r.ambiguous.filter(usable);
+    }
     for (const [id, v] of Object.entries(r.values)) {
       out.fields[id] = convertUnit(v, read.units[id], fieldDef(id)?.unit ?? "件");
       out.provenance[id] = r.provenance[id];
@@ -128,55 +155,7 @@ function solved(read: TableRead, generation: Generation): Extraction {
   for (const id of Object.keys(out.fields)) if (derived(id)) delete out.fields[id];
   out.blank = out.blank.filter((id) => !derived(id));
   out.ambiguous = out.ambiguous.filter((id) => !derived(id));
-  return out;
-}
-
-/**
- * A figure the prose states for the first (or last) cell of an undecided run fixes where that cell
- * ends (`行政规范性文件3024` with `新制发规范性文件3件`: 3 | 024); the rest of the run is solved
- * again. Only the digits the prose accounts for are removed; nothing else is assumed.
- */
-function anchorRuns(read: TableRead, ex: Extraction, generation: Generation): Extraction {
-  const amb = new Set(ex.ambiguous);
-  const fromProse = (id: FieldId) => (ex.provenance[id]?.method === "prose" ? ex.fields[id] : undefined);
-  const reduced: DigitRun[] = [];
-  for (const run of read.runs) {
-    if (!run.fields.some((f) => amb.has(f))) continue;
-    const tokens = [...run.tokens];
-    let fields = [...run.fields];
-    let changed = false;
-    for (;;) {
-      const v = fromProse(fields[0]);
-      if (v === undefined || !tokens.length || !tokens[0].startsWith(String(v)) || fields.length < 2) break;
-      tokens[0] = tokens[0].slice(String(v).length);
-      if (tokens[0] === "") tokens.shift();
-      fields = fields.slice(1);
-      changed = true;
-    }
-    for (;;) {
-      const v = fromProse(fields[fields.length - 1]);
-      const last = tokens.length - 1;
-      if (v === undefined || last < 0 || !tokens[last].endsWith(String(v)) || fields.length < 2) break;
-      tokens[last] = tokens[last].slice(0, -String(v).length);
-      if (tokens[last] === "") tokens.pop();
-      fields = fields.slice(0, -1);
-      changed = true;
-    }
-    if (changed && tokens.length && fields.every((f) => amb.has(f))) reduced.push({ ...run, tokens, fields, source: `${run.source}（由正文数字定位 / anchored by a figure in the prose）` });
-  }
-  if (!reduced.length) return ex;
-  const known = Object.fromEntries(Object.entries(ex.fields).filter(([id]) => !amb.has(id)));
-  const r = solveRuns(reduced, known, generation);
-  const out: Extraction = { ...ex, fields: { ...ex.fields }, provenance: { ...ex.provenance } };
-  for (const [id, v] of Object.entries(r.values)) {
-    out.fields[id] = convertUnit(v, read.units[id], fieldDef(id)?.unit ?? "件");
-    out.provenance[id] = r.provenance[id];
-  }
-  out.ambiguous = ex.ambiguous.filter((id) => out.fields[id] === undefined);
-  // Undecided-split warnings whose cells are now all decided no longer apply.
-  out.issues = ex.issues.filter((i) => i.rule !== "SPLIT-AMBIGUOUS" || !(i.fields ?? []).every((f) => out.fields[f] !== undefined));
-  out.issues.push(...r.issues);
-  return out;
+  return { tables: out, weighed };
 }
 
 function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {

@@ -137,11 +137,14 @@ test("reads a table 二 without its 规章 row (行政审批局 2025)", async ()
   assert.deepEqual(row(r, "result.unable.not_held"), [3, 0, 0, 0, 0, 0, 3]);
   assert.deepEqual(row(r, "result.total"), [6, 0, 0, 0, 0, 0, 6]);
   assert.equal(r.fields["proactive.fees.amount"], 0);
-  // `行政规范性文件3024` is 3|0|24 or 30|2|4; the prose `新制发规范性文件3件` fixes the first cell, and then the split.
+  // `行政规范性文件3024` is 3|0|24 or 30|2|4; the prose `新制发规范性文件3件` picks the split with 3 (a hint to the solver).
   assert.deepEqual(["issued", "repealed", "in_force"].map((c) => r.fields[`proactive.normative_docs.${c}`]), [3, 0, 24]);
-  assert.equal(r.provenance["proactive.normative_docs.issued"].method, "prose");
-  assert.equal(r.provenance["proactive.normative_docs.in_force"].method, "solved");
+  for (const c of ["issued", "in_force"]) {
+    assert.equal(r.provenance[`proactive.normative_docs.${c}`].method, "solved");
+    assert.match(r.provenance[`proactive.normative_docs.${c}`].source, /按正文数字拆分/);
+  }
   assert.ok(!r.issues.some((i) => i.rule === "SPLIT-AMBIGUOUS"));
+  assert.ok(r.issues.some((i) => i.rule === "SPLIT-PROSE" && i.message.includes("proactive.normative_docs.issued=3")));
 });
 
 test("reads traditional-character pipe rows with lost blank positions (seed 001 新乐市 2019)", async () => {

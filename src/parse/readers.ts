@@ -1,7 +1,7 @@
 import type { Extraction, Generation } from "../model/index.js";
 import type { Document } from "./document.js";
 import { readPre2019 } from "./pre2019/index.js";
-import { mergeProse, readProse } from "./prose/index.js";
+import { mergeProse, readProse, type MergeOptions } from "./prose/index.js";
 
 /**
  * Seam to the readers the pipeline composes: the pre-2019 tables and the prose reader with its
@@ -12,6 +12,6 @@ export function pre2019(doc: Document): Extraction | null {
   return readPre2019(doc);
 }
 
-export function prose(doc: Document, generation: Generation): { extraction: Extraction; merge: (tables: Extraction, prose: Extraction) => Extraction } | null {
+export function prose(doc: Document, generation: Generation): { extraction: Extraction; merge: (tables: Extraction, prose: Extraction, opts?: MergeOptions) => Extraction } | null {
   return { extraction: readProse(doc, generation), merge: mergeProse };
 }

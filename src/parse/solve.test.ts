@@ -80,3 +80,15 @@ test("the report's own prose decides a split the identities cannot", () => {
   const contradicted = solveRuns([run], {}, "2021", { "proactive.normative_docs.issued": 5 });
   assert.deepEqual(contradicted.ambiguous.sort(), [...fields].sort());
 });
+
+test("one prose figure no split has does not cancel another that one has (平潭 2023 77132470)", () => {
+  // The prose states 制发 77 and 现行有效 393; no split of 77132470 has 393, the splits with 77 are kept.
+  const fields = ["issued", "repealed", "in_force"].map((c) => `proactive.normative_docs.${c}`);
+  const run = { tokens: ["77132470"], fields, source: "表二", raw: "77132470" };
+  const r = solveRuns([run], {}, "2021", { "proactive.normative_docs.issued": 77, "proactive.normative_docs.in_force": 393 });
+  assert.equal(r.values["proactive.normative_docs.issued"], 77);
+  assert.deepEqual(r.ambiguous.sort(), fields.slice(1).sort());
+  // Two figures that each agree with some split but never together: the splits with either are kept.
+  const both = solveRuns([{ tokens: ["5416"], fields, source: "表二", raw: "5416" }], {}, "2021", { "proactive.normative_docs.issued": 54, "proactive.normative_docs.in_force": 16 });
+  assert.deepEqual(both.ambiguous.sort(), [...fields].sort());
+});

@@ -168,8 +168,8 @@ function ok(op: "=" | "<=" | ">=", x: number): boolean {
 /**
  * Solves every run together. `known` holds values read unambiguously elsewhere in the report;
  * they constrain the runs but are not returned. `hints` are values the report states elsewhere
- * (its prose: `本年度制发的规范性文件77件`): a run keeps only the splits that agree with them, when
- * any split does, so the report's own words decide what its identities cannot.
+ * (its prose: `本年度制发的规范性文件77件`): a run keeps only the splits that agree with the most of
+ * them, when any split agrees with one, so the report's own words decide what its identities cannot.
  */
 export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, generation: Generation, hints: Record<FieldId, number> = {}): SolveResult {
   const result: SolveResult = { values: {}, ambiguous: [], provenance: {}, issues: [] };
@@ -188,9 +188,12 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
       });
       continue;
     }
+    // The splits agreeing with the most hints: one figure the prose gets wrong (or states of something
+    // else) does not cancel the others.
     const hinted = run.fields.map((f, pos) => [pos, hints[f]] as const).filter(([, v]) => v !== undefined);
-    const agreeing = hinted.length ? candidates.filter((c) => hinted.every(([pos, v]) => c[pos] === v)) : [];
-    prepared.push({ run, candidates: agreeing.length ? agreeing : candidates });
+    const score = (c: Candidate) => hinted.reduce((n, [pos, v]) => n + (c[pos] === v ? 1 : 0), 0);
+    const best = hinted.length ? Math.max(...candidates.map(score)) : 0;
+    prepared.push({ run, candidates: best > 0 ? candidates.filter((c) => score(c) === best) : candidates });
   }
   if (prepared.length === 0) return result;
 

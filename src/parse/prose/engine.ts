@@ -16,19 +16,26 @@ interface Concept {
   share_of?: FieldId;
   context?: { among: string[]; is: string };
   any_year?: boolean;
+  /** One of these words must stand in the sentence of the number or the one before it (bare `予以公开5件` is about applications only then). */
+  mentions?: string[];
+  /** Guard words this concept's own wording contains (`上年结转`, `截至…现行有效`): not a veto for it. */
+  allow?: string[];
 }
 
 interface PhraseFile {
-  guards: Record<"approx_before" | "approx_after" | "change_before" | "change_clause" | "cumulative_clause" | "sub_unit_clause" | "sub_unit_sentence" | "ranking_before", string[]>;
+  guards: Record<"approx_before" | "approx_after" | "change_before" | "change_clause" | "cumulative_clause" | "sub_unit_clause" | "sub_unit_sentence" | "sub_unit_subject" | "ranking_before" | "inclusive_after", string[]>;
   concepts: Concept[];
   zero_statements: { field: FieldId; generations: Generation[]; patterns: string[] }[];
   rates: { generations: Generation[]; pattern: string; numerator: FieldId; denominator: FieldId }[];
   fill_unless: Record<string, string[] | string>;
+  agrees_with: Record<string, string[][] | string>;
 }
 
 const PHRASES: PhraseFile = JSON.parse(readFileSync(new URL("./phrases.json", import.meta.url), "utf8")) as PhraseFile;
 /** Fields prose must not fill when the table has a row that includes them. */
 export const FILL_UNLESS: Record<FieldId, FieldId[]> = Object.fromEntries(Object.entries(PHRASES.fill_unless).filter(([, v]) => Array.isArray(v))) as Record<FieldId, FieldId[]>;
+/** Other table sums a prose figure may state (收到申请 = 本年新收 + 上年结转): no TEXT-TABLE when it equals one. */
+export const AGREES_WITH: Record<FieldId, FieldId[][]> = Object.fromEntries(Object.entries(PHRASES.agrees_with).filter(([, v]) => Array.isArray(v))) as Record<FieldId, FieldId[][]>;
 const NUM = "(?<n>\\d+(?:\\.\\d+)?)";
 const compile = (p: string, slot = "{n}") => new RegExp(p.replace(slot, slot === "{n}" ? NUM : "(?<p>\\d+(?:\\.\\d+)?)"), "gd");
 
@@ -38,6 +45,10 @@ const ZEROS = PHRASES.zero_statements.map((z) => ({ ...z, regexes: z.patterns.ma
 const RATES = PHRASES.rates.map((r) => ({ ...r, regex: compile(r.pattern, "{p}") }));
 const G = PHRASES.guards;
 const CHANGE_CLAUSE = new RegExp(G.change_clause.join("|"));
+const SUBJECT = G.sub_unit_subject.map((r) => new RegExp(r));
+const ORDINAL = /^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、])/;
+/** What stands before a sentence's subject: its ordinal, its date, a connective (`2023年，区市场监管局…`). */
+const LEAD = /^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、])?(?:(?:19|20)\d{2}年(?:度)?,?)?(?:同时|此外|另外|其中)?,?/;
 const YEAR = /((?:19|20)\d{2})年/g;
 
 /** A prose line squeezed for matching: whitespace next to a non-digit removed, offsets kept. */
@@ -91,11 +102,15 @@ const lastIndexOfAny = (s: string, chars: RegExp): number => {
 };
 
 /** Why a stated number must not be read as the field (or undefined when it may). */
-function vetoed(line: string, start: number, pos: number, numText: string, matchText: string, reportYear: number | null, anyYear: boolean): string | undefined {
+function vetoed(line: string, start: number, pos: number, numText: string, matchText: string, reportYear: number | null, c: Concept): string | undefined {
   const before = line.slice(0, pos);
-  const clause = before.slice(lastIndexOfAny(before, /[,;。:!?]/) + 1);
-  const sentence = before.slice(lastIndexOfAny(before, /[;。!?]/) + 1);
+  const allowed = (t: string) => (c.allow ?? []).reduce((acc, w) => acc.split(w).join(""), t);
+  const clause = allowed(before.slice(lastIndexOfAny(before, /[,;。:!?]/) + 1));
+  const sentence = allowed(before.slice(lastIndexOfAny(before, /[;。!?]/) + 1));
   const after = line.slice(pos + numText.length);
+  if (G.inclusive_after.some((w) => line.startsWith(w, start + matchText.length))) return "inclusive";
+  if (SUBJECT.some((re) => re.test(sentence.replace(LEAD, "")))) return "sub-unit";
+  if (c.mentions && !mentioned(before, c.mentions)) return "unrelated";
   if (G.approx_before.some((w) => before.endsWith(w))) return "approximate";
   const inMatchAfter = matchText.slice(pos - start + numText.length);
   if (G.approx_after.some((w) => after.startsWith(w) && !inMatchAfter.startsWith(w))) return "approximate";
@@ -106,10 +121,21 @@ function vetoed(line: string, start: number, pos: number, numText: string, match
   if (G.cumulative_clause.some((w) => clause.includes(w))) return "cumulative";
   if (G.sub_unit_clause.some((w) => clause.includes(w))) return "sub-unit";
   if (G.sub_unit_sentence.some((w) => sentence.includes(w))) return "sub-unit";
-  if (!anyYear && reportYear) {
+  if (!c.any_year && reportYear) {
     for (const m of clause.matchAll(YEAR)) if (Number(m[1]) !== reportYear) return "other year";
+    // `2022年，我局制定…4件`: a year heading the sentence dates every clause of it.
+    const lead = /^(?:19|20)\d{2}年/.exec(sentence.replace(ORDINAL, ""));
+    if (lead && Number(lead[0].slice(0, 4)) !== reportYear) return "other year";
   }
   return undefined;
+}
+
+/** Does one of `words` stand in the sentence ending at the number, or in the sentence before it? */
+function mentioned(before: string, words: string[]): boolean {
+  const end = lastIndexOfAny(before, /[。!?]/);
+  const prev = end < 0 ? -1 : lastIndexOfAny(before.slice(0, end), /[。!?]/);
+  const span = before.slice(prev + 1);
+  return words.some((w) => span.includes(w));
 }
 
 function contextOk(line: string, start: number, ctx: Concept["context"]): boolean {
@@ -139,7 +165,7 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
           const start = m.index!;
           const pos = m.indices!.groups!.n[0];
           if (!contextOk(line.s, start, c.context)) continue;
-          if (vetoed(line.s, start, pos, n, m[0], reportYear, c.any_year ?? false)) continue;
+          if (vetoed(line.s, start, pos, n, m[0], reportYear, c)) continue;
           hits.push({ field: c.field, value: Number(n), pos, start, end: start + m[0].length, line, concept: c });
         }
       }

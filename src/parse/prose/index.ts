@@ -1,6 +1,6 @@
 import { relationsFor, type Extraction, type FieldId, type Finding, type Generation } from "../../model/index.js";
 import type { Document } from "../document.js";
-import { FILL_UNLESS, readProseWith } from "./engine.js";
+import { AGREES_WITH, FILL_UNLESS, readProseWith } from "./engine.js";
 import { bodyKeyOf } from "./label.js";
 
 /**
@@ -46,11 +46,28 @@ function textTable(id: FieldId, prose: number, table: number): Finding {
   };
 }
 
+export interface MergeOptions {
+  /**
+   * Cells the table printed but the solver could not split although it was given the prose figures
+   * as hints: no split has the stated value, so the prose does not fill them (a figure no reading
+   * of the printed digits gives is not the cell).
+   */
+  weighed?: FieldId[];
+}
+
+/** Does the prose figure equal another table sum it may state (收到 = 新收 + 上年结转)? */
+function agreesOtherwise(id: FieldId, pv: number, table: Record<FieldId, number>): boolean {
+  return (AGREES_WITH[id] ?? []).some((terms) => {
+    if (terms.some((t) => table[t] === undefined)) return false;
+    return Math.abs(terms.reduce((s, t) => s + table[t], 0) - pv) < 1e-6;
+  });
+}
+
 /**
  * Table values win; prose fills the fields the tables lack (blank or ambiguous cells included) and
  * every disagreement becomes a TEXT-TABLE warning naming both numbers.
  */
-export function mergeProse(tables: Extraction, prose: Extraction): Extraction {
+export function mergeProse(tables: Extraction, prose: Extraction, opts: MergeOptions = {}): Extraction {
   const out: Extraction = {
     fields: { ...tables.fields },
     blank: [...tables.blank],
@@ -62,9 +79,10 @@ export function mergeProse(tables: Extraction, prose: Extraction): Extraction {
   for (const [id, pv] of Object.entries(prose.fields)) {
     const tv = tables.fields[id] ?? derived[id];
     if (tv !== undefined) {
-      if (Math.abs(tv - pv) > 1e-6) out.issues.push(textTable(id, pv, tv));
+      if (Math.abs(tv - pv) > 1e-6 && !agreesOtherwise(id, pv, tables.fields)) out.issues.push(textTable(id, pv, tv));
       continue;
     }
+    if (opts.weighed?.includes(id)) continue;
     if ((FILL_UNLESS[id] ?? []).some((other) => tables.fields[other] !== undefined)) continue;
     out.fields[id] = pv;
     out.provenance[id] = prose.provenance[id];
