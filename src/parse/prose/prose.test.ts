@@ -303,3 +303,29 @@ test("a prose figure that contradicts a 2021 table is a TEXT-TABLE warning namin
   assert.equal(tt[0].message, "TEXT-TABLE 行政复议数量: 正文 3 ≠ 附表 2 (prose 3 ≠ table 2)");
   assert.deepEqual([tt[0].actual, tt[0].expected], [3, 2]);
 });
+test("reads a report whose tables are written as sentences (spec §7 item 14; 行政审批局 2023 with its tables replaced)", async () => {
+  const f = "corpus/hzs-2023-86659/page.txt";
+  const text = read(f);
+  const from = text.indexOf("二、主动公开政府信息情况第二十条");
+  const to = text.indexOf("五、存在的主要问题");
+  const prose = "二、主动公开政府信息情况 2023年，我局制定规范性文件5件，现行有效规范性文件16件。"
+    + "三、收到和处理政府信息公开申请情况 2023年，我局收到政府信息公开申请7件。其中，自然人5件、法人或其他组织2件；办结7件，其中部分公开1件，不予公开2件，无法提供4件。"
+    + "四、政府信息公开行政复议、行政诉讼情况 行政复议1起、行政诉讼1起。";
+  const r = await parseReport(text.slice(0, from) + prose + text.slice(to), { filename: f });
+  assert.equal(r.format, "2021");
+  assert.deepEqual(r.fields, {
+    "applications.new.natural": 5,
+    "applications.new.org_subtotal": 2,
+    "applications.new.total": 7,
+    "applications.result.partial.total": 1,
+    "applications.result.total.total": 7,
+    "applications.result.unable.subtotal.total": 4,
+    "applications.result.withheld.subtotal.total": 2,
+    "proactive.normative_docs.in_force": 16,
+    "proactive.normative_docs.issued": 5,
+    "processing_fee.amount_yuan": 0,
+    "review.litigation.total": 1,
+    "review.reconsideration.total": 1,
+  });
+  for (const id of Object.keys(r.fields)) assert.equal(r.provenance[id].method, "prose", id);
+});
