@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { emptyExtraction, type Extraction, type FieldId, type Finding, type Generation } from "../../model/index.js";
 import type { Document } from "../document.js";
-import { detectYear } from "../detect.js";
+import { detectAgency, detectYear } from "../detect.js";
 import { bodyKeyOf } from "./label.js";
 
 /**
@@ -102,14 +102,16 @@ const lastIndexOfAny = (s: string, chars: RegExp): number => {
 };
 
 /** Why a stated number must not be read as the field (or undefined when it may). */
-function vetoed(line: string, start: number, pos: number, numText: string, matchText: string, reportYear: number | null, c: Concept): string | undefined {
+function vetoed(line: string, start: number, pos: number, numText: string, matchText: string, reportYear: number | null, agency: string | null, c: Concept): string | undefined {
   const before = line.slice(0, pos);
   const allowed = (t: string) => (c.allow ?? []).reduce((acc, w) => acc.split(w).join(""), t);
   const clause = allowed(before.slice(lastIndexOfAny(before, /[,;。:!?]/) + 1));
   const sentence = allowed(before.slice(lastIndexOfAny(before, /[;。!?]/) + 1));
   const after = line.slice(pos + numText.length);
   if (G.inclusive_after.some((w) => line.startsWith(w, start + matchText.length))) return "inclusive";
-  if (SUBJECT.some((re) => re.test(sentence.replace(LEAD, "")))) return "sub-unit";
+  const subject = SUBJECT.map((re) => re.exec(sentence.replace(LEAD, ""))?.[0]).find(Boolean);
+  // `县财政局2023年收到…` in the 县财政局's own report is the agency itself.
+  if (subject && !(agency && agency.endsWith(subject))) return "sub-unit";
   if (c.mentions && !mentioned(before, c.mentions)) return "unrelated";
   if (G.approx_before.some((w) => before.endsWith(w))) return "approximate";
   const inMatchAfter = matchText.slice(pos - start + numText.length);
@@ -153,6 +155,7 @@ function contextOk(line: string, start: number, ctx: Concept["context"]): boolea
 export function readProseWith(doc: Document, generation: Generation): Extraction {
   const ex = emptyExtraction();
   const reportYear = detectYear(doc.text);
+  const agency = detectAgency(doc.text);
   const lines = squeezeLines(doc.text);
   const concepts = CONCEPTS.filter((c) => c.generations.includes(generation));
   const hits: Hit[] = [];
@@ -165,7 +168,7 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
           const start = m.index!;
           const pos = m.indices!.groups!.n[0];
           if (!contextOk(line.s, start, c.context)) continue;
-          if (vetoed(line.s, start, pos, n, m[0], reportYear, c)) continue;
+          if (vetoed(line.s, start, pos, n, m[0], reportYear, agency, c)) continue;
           hits.push({ field: c.field, value: Number(n), pos, start, end: start + m[0].length, line, concept: c });
         }
       }

@@ -234,6 +234,7 @@ test("guards the 规范性文件 statements: other years, changes, cumulative co
   assert.equal(with_("2023年，我局制定规范性文件5件", "2023年，我局累计制定规范性文件52件")[issued], undefined, "cumulative");
   assert.equal(with_("2023年，我局制定规范性文件5件", "2023年，各乡镇制定规范性文件3件")[issued], undefined, "a sub-unit");
   assert.equal(with_("2023年，我局制定规范性文件5件", "2023年，区市场监管局制定规范性文件3件")[issued], undefined, "a department as the subject");
+  assert.equal(with_("2023年，我局制定规范性文件5件", "2023年，区行政审批局制定规范性文件5件")[issued], 5, "the report's own agency as the subject");
   const inForce = "proactive.normative_docs.in_force";
   assert.equal(with_("全面梳理了我局现行有效的规范性文件16件", "截至2023年底，我局现行有效的规范性文件16件")[inForce], 16, "截至 is how 现行有效 is dated");
   assert.equal(with_("全面梳理了我局现行有效的规范性文件16件", "截至2022年底，我局现行有效的规范性文件14件")[inForce], undefined, "another year's stock");
