@@ -30,9 +30,15 @@ export interface SolveResult {
 }
 
 /** Above this many splits a run is not enumerated: its fields are declared ambiguous. */
-const MAX_CANDIDATES = 50_000;
+const MAX_CANDIDATES = 400_000;
 /** Search effort per satisfiability question, in visited nodes. */
 const NODE_LIMIT = 200_000;
+/**
+ * Search effort for one whole call, in visited nodes: hostile or huge tables must not stall the
+ * parser. Past it, every candidate not yet ruled out counts as possible, so cells are declared
+ * ambiguous rather than guessed.
+ */
+const CALL_BUDGET = 3_000_000;
 
 type Candidate = number[];
 
@@ -223,6 +229,7 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
    * candidates of its last open run; a run left with one candidate is settled in turn. Most rows
    * (all zeros, or balanced by their own 总计) settle here, and the search sees only the rest.
    */
+  const budget = { nodes: CALL_BUDGET };
   const attempt = (active: Lin[]): Assignment & { pruned: Prepared[] } => {
     const on = new Set(active);
     const cands = prepared.map((p) => p.candidates);
@@ -246,7 +253,7 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
       }
     }
     const pruned = prepared.map((p, x) => ({ run: p.run, candidates: cands[x] }));
-    return { ...solveAll(pruned, active, runIdx, known), pruned };
+    return { ...solveAll(pruned, active, runIdx, known, budget), pruned };
   };
 
   function check(l: Lin, get: (id: FieldId) => number | undefined): boolean {
@@ -284,6 +291,11 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
     const merged: Candidate[][] = prepared.map(() => []);
     for (const f of pool) {
       const a = attempt(lins.filter((l) => !l.coef.has(f)));
+      if (a.exhausted) {
+        // Out of effort: a partial set of hypotheses could agree by accident, so none is used.
+        suspects.length = 0;
+        break;
+      }
       if (!a.sat) continue;
       suspects.push(f);
       a.supported.forEach((list, ri) => { for (const c of list) if (!merged[ri].includes(c)) merged[ri].push(c); });
@@ -355,6 +367,8 @@ export function solveRuns(runs: DigitRun[], known: Record<FieldId, number>, gene
 
 interface Assignment {
   sat: boolean;
+  /** The search ran out of effort: every candidate not ruled out was kept. */
+  exhausted?: boolean;
   /** Per run: the candidates that appear in at least one full solution. */
   supported: Candidate[][];
 }
@@ -364,7 +378,7 @@ interface Assignment {
  * that satisfies every relation? Bounds on the unassigned terms prune early (interval reasoning over
  * each run's remaining candidates). Settled runs (one candidate) are assigned first and never branch.
  */
-function solveAll(prepared: Prepared[], lins: Lin[], runIdx: Map<Lin, number[]>, known: Record<FieldId, number>): Assignment {
+function solveAll(prepared: Prepared[], lins: Lin[], runIdx: Map<Lin, number[]>, known: Record<FieldId, number>, budget: { nodes: number }): Assignment {
   const n = prepared.length;
   const byRun: Lin[][] = prepared.map(() => []);
   for (const l of lins) for (const ri of runIdx.get(l) ?? []) byRun[ri].push(l);
@@ -411,7 +425,7 @@ function solveAll(prepared: Prepared[], lins: Lin[], runIdx: Map<Lin, number[]>,
   const order = [...prepared.keys()].sort((a, b) => prepared[a].candidates.length - prepared[b].candidates.length);
 
   const search = (k: number): boolean => {
-    if (++nodes > NODE_LIMIT) throw new Error("limit");
+    if (++nodes > NODE_LIMIT || --budget.nodes < 0) throw new Error("limit");
     if (k === order.length) return true;
     const ri = order[k];
     if (current[ri]) return search(k + 1);
@@ -440,7 +454,7 @@ function solveAll(prepared: Prepared[], lins: Lin[], runIdx: Map<Lin, number[]>,
     }
   } catch {
     // Search too large: keep every candidate (everything that differs is ambiguous).
-    return { sat: true, supported: prepared.map((p) => p.candidates) };
+    return { sat: true, exhausted: true, supported: prepared.map((p) => p.candidates) };
   }
   return { sat: true, supported };
 }
