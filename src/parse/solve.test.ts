@@ -92,3 +92,27 @@ test("one prose figure no split has does not cancel another that one has (平潭
   const both = solveRuns([{ tokens: ["5416"], fields, source: "表二", raw: "5416" }], {}, "2021", { "proactive.normative_docs.issued": 54, "proactive.normative_docs.in_force": 16 });
   assert.deepEqual(both.ambiguous.sort(), [...fields].sort());
 });
+
+test("a dense big-city table run together never yields a wrong value, only values or declared ambiguity", () => {
+  // Every result cell up to 3000 (row strings of 20–30 digits): far more splits than a small office's
+  // table. Whatever the effort spent, each cell must come back right or ambiguous.
+  const PARTS = namedSet("T3_PARTS");
+  const ROWS = namedSet("T3_ROWS", "2021");
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const v: Record<string, number> = {};
+  const results = ROWS.filter((r) => r.startsWith("result.") && r !== "result.total");
+  for (const p of PARTS) {
+    let tot = 0;
+    for (const r of results) { const x = rnd() < 0.5 ? Math.floor(rnd() * 3000) : 0; v[`${r}.${p}`] = x; tot += x; }
+    const co = Math.floor(rnd() * 500), ci = Math.min(Math.floor(rnd() * 400), tot + co);
+    Object.assign(v, { [`result.total.${p}`]: tot, [`carried_out.${p}`]: co, [`carried_in.${p}`]: ci, [`new.${p}`]: tot + co - ci });
+  }
+  for (const r of ROWS) v[`${r}.total`] = PARTS.reduce((s, p) => s + v[`${r}.${p}`], 0);
+  const runs = ROWS.map((r) => { const d = COLS.map((c) => String(v[`${r}.${c}`])).join(""); return { tokens: [d], fields: COLS.map((c) => `applications.${r}.${c}`), source: r, raw: d }; });
+  const res = solveRuns(runs, {}, "2021");
+  const wrong = Object.entries(res.values).filter(([f, x]) => v[f.slice("applications.".length)] !== x);
+  assert.deepEqual(wrong, []);
+  for (const run of runs) for (const f of run.fields) assert.ok(f in res.values || res.ambiguous.includes(f), f);
+  assert.ok(Object.keys(res.values).length > 100, "most cells are still decided");
+});
