@@ -2,6 +2,7 @@ import { emptyExtraction, fieldDef, type Extraction, type FieldId, type Finding,
 import { convertUnit, parseCell } from "../cells.js";
 import type { Document } from "../document.js";
 import { solveRuns, type DigitRun, type SolveResult } from "../solve.js";
+import { placeLost, type LostRow } from "../lost.js";
 import { readProse } from "../prose/index.js";
 import { readGrid } from "./grid.js";
 import { findTextTables, type TextRow } from "./rows.js";
@@ -35,6 +36,7 @@ export function readPre2019(doc: Document): Extraction {
   for (const t of findTextTables(doc.text, spans)) tables.push({ columns: t.columns, method: "text", rows: t.rows });
 
   const runs: DigitRun[] = [];
+  const lost: LostRow[] = [];
   const seen = new Set<FieldId>();
   const set = (id: FieldId, value: number, prov: Provenance) => {
     ex.fields[id] = value;
@@ -58,9 +60,18 @@ export function readPre2019(doc: Document): Extraction {
       seen.add(row.id);
       const source = `${table.method === "table" ? "表格" : "统计表"} ${row.label}`;
       const prov = (raw: string): Provenance => ({ method: table.method, source, raw, offset: row.offset });
-      const tokens = table.method === "table" ? row.tokens : row.tokens.filter(Boolean);
+      const tokens = table.method === "table" || row.positional ? row.tokens : row.tokens.filter(Boolean);
       if (tokens.length > fields.length) {
         ex.issues.push({ rule: "ROW-CELLS", severity: "warning", message: `统计表「${row.label}」有 ${tokens.length} 个数值，多于 ${fields.length} 列，未读取 (row has ${tokens.length} values for ${fields.length} columns; not read)`, fields });
+        continue;
+      }
+      const cells = tokens.map(parseCell);
+      // Fewer printed values than cells, each a whole cell: which cells are blank was not printed
+      // (a lone 0 reads as this year's, the convention of the hand-labelled tables; any other
+      // value is placed by the identities, or declared ambiguous).
+      const lostPlace = tokens.length > 0 && tokens.length < fields.length && (spaced || tokens.join("").length < fields.length) && cells.every((x) => x.kind === "value");
+      if (lostPlace && !cells.every((x) => x.kind === "value" && x.value === 0)) {
+        lost.push({ fields, values: cells.map((x) => (x.kind === "value" ? convertUnit(x.value, x.unit ?? row.unit, unitOf(fields[0])) : 0)), raw: tokens, source, offset: row.offset });
         continue;
       }
       const direct = tokens.length === fields.length || spaced || tokens.join("").length < fields.length || !tokens.every(isDigits);
@@ -87,6 +98,15 @@ export function readPre2019(doc: Document): Extraction {
     }
     ex.ambiguous.push(...solved.ambiguous.filter((id) => ex.fields[id] === undefined));
     ex.issues.push(...solved.issues);
+  }
+  if (lost.length) {
+    // A blank cell is nothing printed: 0 in the sums the placement is checked against.
+    const known = Object.fromEntries([...ex.blank.map((id) => [id, 0] as [FieldId, number]), ...Object.entries(ex.fields)]);
+    const placed = placeLost(lost, known, "pre2019");
+    for (const [id, v] of Object.entries(placed.values)) set(id, v, placed.provenance[id]);
+    ex.blank.push(...placed.blank);
+    ex.ambiguous.push(...placed.ambiguous);
+    ex.issues.push(...placed.issues);
   }
   return ex;
 }

@@ -125,3 +125,71 @@ test("reads traditional-character tables like simplified ones", () => {
     assert.deepEqual(parse(doc(file, trad)).fields, parse(doc(file)).fields, file);
   }
 });
+
+/** A small 福建 table (row set A) in a text form, rows as given. */
+const fujianText = (rows: string[], sep = " | ") =>
+  ["附表：政府信息公开情况统计表", ["指标名称", "计量单位", "2015年度", "历年累计"].join(sep), ...rows].join("\n") + "\n";
+
+test("keeps the place of a blank year cell in a 福建 pipe row (政府公报公开 | 条 |  | 1 is 历年累计 1, not this year's 1)", () => {
+  const ex = readPre2019(doc("fj-pipes.txt", fujianText([
+    "主动公开信息数 | 条 | 3 | 6",
+    "其中：1.网站公开 | 条 | 3 | 5",
+    "2.政府公报公开 | 条 |  | 1",
+    "受理依申请公开信息总数 | 条 | 0 | 2",
+  ])));
+  assert.equal(ex.fields["proactive.channel.gazette"], undefined);
+  assert.ok(ex.blank.includes("proactive.channel.gazette"));
+  assert.equal(ex.fields["cumulative.proactive.channel.gazette"], 1);
+  assert.equal(ex.fields["requests.received.total"], 0);
+  assert.equal(ex.fields["cumulative.requests.received.total"], 2);
+});
+
+test("reads a 福建 pipe row that ends in a blank cell (网站公开 | 条 | 3 | ) and the rows after it", () => {
+  const ex = readPre2019(doc("fj-pipes.txt", fujianText([
+    "主动公开信息数 | 条 | 3 | 6",
+    "其中：1.网站公开 | 条 | 3 | ",
+    "2.政府公报公开 | 条 |  | ",
+    "受理依申请公开信息总数 | 条 | 0 | 2",
+  ])));
+  assert.equal(ex.fields["proactive.channel.website"], 3);
+  assert.ok(ex.blank.includes("cumulative.proactive.channel.website"));
+  assert.ok(ex.blank.includes("proactive.channel.gazette") && ex.blank.includes("cumulative.proactive.channel.gazette"));
+  assert.equal(ex.fields["cumulative.requests.received.total"], 2);
+  assert.equal(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW").length, 0);
+});
+
+test("never puts a lone value of a spaced 福建 row in the wrong column: the identities place it (政府公报公开 条 4 under 历年累计)", () => {
+  // This year's total is 3, so 4 cannot be this year's 政府公报公开 (FJ-CHANNEL); 历年累计 is 6 ≥ 4.
+  const ex = readPre2019(doc("fj-spaces.txt", fujianText([
+    "主动公开信息数 条 3 6",
+    "其中：1.网站公开 条 3 5",
+    "2.政府公报公开 条 4",
+  ], " ")));
+  assert.equal(ex.fields["proactive.channel.gazette"], undefined);
+  assert.equal(ex.fields["cumulative.proactive.channel.gazette"], 4);
+});
+
+test("reads every row of a national table whose first rows are printed without a value", () => {
+  const text = [
+    "附表：政府信息公开情况统计表",
+    "统计指标 单位 统计数",
+    "一、主动公开情况 —— ——",
+    "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 条",
+    "其中：主动公开规范性文件数 条 1",
+    "制发规范性文件总数 件 15",
+    "八、机构建设和保障经费情况 —— ——",
+    "（一）政府信息公开工作专门机构数 个",
+    "（二）设置政府信息公开查阅点数 个 2",
+    "（三）从事政府信息公开工作人员数 人 4",
+  ].join("\n");
+  for (const t of [text, text.replace(/ (?=\S)/g, " | ").replace(/ 条\n/, " 条 | \n")]) {
+    const ex = readPre2019(doc("national.txt", t));
+    assert.ok(ex.blank.includes("proactive.total"));
+    assert.equal(ex.fields["proactive.normative_docs.published"], 1);
+    assert.equal(ex.fields["proactive.normative_docs.issued"], 15);
+    assert.ok(ex.blank.includes("org.bodies"));
+    assert.equal(ex.fields["org.reading_points"], 2);
+    assert.equal(ex.fields["org.staff.total"], 4);
+    assert.deepEqual(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW"), []);
+  }
+});

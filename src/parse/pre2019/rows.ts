@@ -1,5 +1,6 @@
 import { labelAt, PLAN, resolve, type Entry } from "./dictionary.js";
 import type { FieldId } from "../../model/index.js";
+import { parseCell } from "../cells.js";
 
 /**
  * Row recognition of the pre-2019 tables in running text, whatever the extraction did to them:
@@ -19,6 +20,8 @@ export interface TextRow {
   unit?: string;
   /** Whitespace-separated value pieces as printed (each one or more cells). */
   tokens: string[];
+  /** The tokens are the row's cells in column order, blanks as "" (a pipe row that keeps its empty cells). */
+  positional?: boolean;
   /** The row as printed (label to last value). */
   raw: string;
   /** Offset of the row in the document text. */
@@ -122,9 +125,11 @@ function readRows(text: string, c: string, map: number[], start: number, columns
       NOTE.lastIndex = e;
       const note = NOTE.exec(c);
       if (note) e += note[0].length;
-      // A known label must be followed by its unit or values, or by the next row: anything else
-      // means it is only the beginning of a longer, unknown label.
-      if (!valueStart(c, e) && !boundaryAfter(c, e)) entry = undefined;
+      // A known label must be followed by its unit or values, or by the next row (its unit between
+      // them when the row has no value): anything else means it is only the beginning of a longer,
+      // unknown label.
+      const u = unitAt(c, e);
+      if (!valueStart(c, e) && !boundaryAfter(c, e) && !(u && boundaryAfter(c, e + u.length))) entry = undefined;
     }
     if (entry) {
       label = c.slice(q, e);
@@ -138,6 +143,21 @@ function readRows(text: string, c: string, map: number[], start: number, columns
       }
       label = c.slice(q, e);
       if (!label || label.length > PLAN.max_unknown_label || SENTENCE.test(label) || PLAN.end_markers.some((x) => label.includes(x)) || /\d{4}年\d{1,2}月/.test(c.slice(q, e + 8))) break;
+    }
+    const piped = pipeCells(text, c, map, e, columns);
+    if (piped) {
+      const offset = map[rowStart] ?? text.length;
+      const row: TextRow = { label, heading: false, unknown: !entry, tokens: piped.cells, positional: true, raw: text.slice(offset, piped.lineEnd), offset, ...(piped.unit ? { unit: piped.unit } : {}) };
+      if (entry) {
+        const cand = resolve(entry, lastOrder);
+        if (cand) {
+          row.id = cand.id;
+          lastOrder = cand.order;
+        } else row.heading = true;
+      }
+      rows.push(row);
+      p = piped.next;
+      continue;
     }
     let v = e;
     const unit = unitAt(c, v);
@@ -172,6 +192,34 @@ function readRows(text: string, c: string, map: number[], start: number, columns
   while (rows.length && rows[rows.length - 1].unknown && rows[rows.length - 1].tokens.length === 0) rows.pop();
   const end = p < c.length ? map[p] : text.length;
   return { columns, header, offset: 0, end, rows, endCompact: p };
+}
+
+/**
+ * A row printed as pipe cells on its line (`2.政府公报公开 | 条 |  | 1`): the cells after the label
+ * keep their places, so an empty one is a blank cell in its own column. Undefined when the rest of
+ * the line is not `| cell | cell …` or does not have one cell per column (then the text reader's
+ * token rules apply).
+ */
+function pipeCells(text: string, c: string, map: number[], e: number, columns: number): { cells: string[]; unit?: string; lineEnd: number; next: number } | undefined {
+  if (e === 0 || e > map.length) return undefined;
+  const from = map[e - 1] + 1;
+  const nl = text.indexOf("\n", from);
+  const lineEnd = nl < 0 ? text.length : nl;
+  const rest = text.slice(from, lineEnd);
+  if (!/^[ \t]*\|/.test(rest)) return undefined;
+  let pieces = rest.split("|").slice(1).map((x) => x.trim());
+  let unit: string | undefined;
+  if (pieces.length > columns && (pieces[0] === "" || UNITS.includes(pieces[0]))) {
+    unit = pieces[0] || undefined;
+    pieces = pieces.slice(1);
+  }
+  // A closing pipe (`| 3 | 5 |`) leaves one empty piece more than there are cells.
+  if (pieces.length === columns + 1 && pieces[columns] === "") pieces = pieces.slice(0, columns);
+  if (pieces.length !== columns || pieces.some((x) => parseCell(x).kind === "text")) return undefined;
+  // The next row starts at the first printed character after this line.
+  let next = e;
+  while (next < map.length && map[next] < lineEnd) next++;
+  return { cells: pieces, ...(unit ? { unit } : {}), lineEnd, next };
 }
 
 /** Right after a label: is this the start of another row (a table written without values)? */
