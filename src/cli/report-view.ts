@@ -102,6 +102,11 @@ function fieldList(r: ParsedReport): string {
   return drawBox(["指标 (field)", "数值"], rows);
 }
 
+/** Tables 三 and 四 as drawn in the terminal (used for a register's computed tables too). */
+export function drawApplicationTables(r: ParsedReport): string {
+  return ["三、收到和处理政府信息公开申请情况", table3(r), "", "四、政府信息公开行政复议、行政诉讼情况", table4(r)].join("\n");
+}
+
 /** The readable summary of one report: who, which year, which format, its tables, its findings. */
 export function drawReport(r: ParsedReport): string {
   const out: string[] = [];
@@ -112,8 +117,7 @@ export function drawReport(r: ParsedReport): string {
   out.push(`  读取 ${Object.keys(r.fields).length} 项，空白 ${r.blank.length} 项，不确定 ${r.ambiguous.length} 项 (fields read, blank, ambiguous)`);
   if (r.format === "2019" || r.format === "2021") {
     out.push("", "二、主动公开政府信息情况", ...table2(r));
-    out.push("", "三、收到和处理政府信息公开申请情况", table3(r));
-    out.push("", "四、政府信息公开行政复议、行政诉讼情况", table4(r));
+    out.push("", drawApplicationTables(r));
   } else {
     out.push("", fieldList(r));
   }

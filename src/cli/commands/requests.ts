@@ -5,6 +5,7 @@ import {
   type Application, type ChangeOptions, type Deadline, type EventKind, type Problem, type RequestEvent, type RequestRegister,
 } from "../../requests/index.js";
 import { resolveDbUrl, StoreError } from "../../store/index.js";
+import { drawApplicationTables } from "../report-view.js";
 
 /**
  * `gongkai requests …`: the application register of one or more agencies. Dates are YYYY-MM-DD;
@@ -189,7 +190,8 @@ export function register(program: Command, setCode: (code: number) => void): voi
         if (o.json) { out.log(JSON.stringify({ agency, year, format: "2021", fields: t.fields, findings: t.findings, issued: t.issued ?? null, corrections: t.corrections }, null, 2)); }
         else {
           out.log(`${agency} ${year}年度 表三、表四（由登记计算）${t.issued ? `  已于 ${t.issued.on} 发布` : ""}`);
-          for (const [k, v] of Object.entries(t.fields)) if (v !== 0 || k.endsWith(".total")) out.log(`  ${k.padEnd(58)} ${v}${t.issued && t.issued.figures[k] !== v ? `  （发布时 ${t.issued.figures[k] ?? 0}）` : ""}`);
+          out.log(drawApplicationTables({ file: "", format: "2021", report_year: year, agency, fields: t.fields, blank: [], ambiguous: [], provenance: {}, issues: [] }));
+          if (t.issued) for (const [k, v] of Object.entries(t.fields)) if (t.issued.figures[k] !== v) out.log(`  ${k}: 现为 ${v}，发布时 ${t.issued.figures[k] ?? 0} (now ${v}, ${t.issued.figures[k] ?? 0} as issued)`);
           for (const c of t.corrections) out.log(`  更正 (correction) ${c.recordedOn}：${c.reason} — ${c.changes.map((x) => `${x.field} ${x.before}→${x.after}`).join("，")}`);
           const bad = t.findings.filter((f) => f.severity !== "info");
           out.log(bad.length ? bad.map((f) => `  [${f.rule}] ${f.message}`).join("\n") : "  校验通过 (all identities hold)");
