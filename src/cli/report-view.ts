@@ -55,6 +55,7 @@ function cell(r: ParsedReport, id: FieldId): string {
 }
 
 const T3_COL_SHORT: Record<string, string> = { natural: "自然人", commercial: "商业企业", research: "科研机构", nonprofit: "社会公益", legal: "法律服务", other: "其他", total: "总计" };
+const T3_GROUP: Record<string, string> = { "result.withheld.": "（三）不予公开", "result.unable.": "（四）无法提供", "result.not_processed.": "（五）不予处理", "result.other.": "（六）其他处理" };
 const T4_ROW: Record<string, string> = { reconsideration: "行政复议", litigation_direct: "诉讼·未经复议直接起诉", litigation_after: "诉讼·复议后起诉" };
 const T4_COL: Record<string, string> = { upheld: "结果维持", corrected: "结果纠正", other: "其他结果", pending: "尚未审结", total: "总计" };
 
@@ -84,7 +85,12 @@ function table2(r: ParsedReport): string[] {
 function table3(r: ParsedReport): string {
   const gen = r.format === "2019" ? "2019" : "2021";
   const cols = namedSet("T3_COLS");
-  const rows = namedSet("T3_ROWS", gen).map((row) => [clip(fieldLabel(`applications.${row}.natural`, gen).split(" / ")[0], 26), ...cols.map((c) => cell(r, `applications.${row}.${c}`))]);
+  const rows = namedSet("T3_ROWS", gen).map((row) => {
+    const label = fieldLabel(`applications.${row}.natural`, gen).split(" / ")[0];
+    // Sub-rows carry their group's name, as the row-spanning cell does in the printed table.
+    const group = Object.entries(T3_GROUP).find(([prefix]) => row.startsWith(prefix) && row !== "result.other.subtotal")?.[1];
+    return [clip(group ? `${group}·${label}` : label, 32), ...cols.map((c) => cell(r, `applications.${row}.${c}`))];
+  });
   return drawBox(["", ...cols.map((c) => T3_COL_SHORT[c] ?? c)], rows);
 }
 
