@@ -1,5 +1,6 @@
 import {
   allFieldDefs,
+  applies,
   evalExpr,
   fieldDef,
   holds,
@@ -98,12 +99,12 @@ const pre2019Tables = (() => {
 /**
  * Pre-2019 reports use either the national table or the 福建 table; both share ids such as
  * requests.received.fax, so a 福建 report would otherwise fail PRE-RECEIVED (no e-mail term).
- * A table's rules are dropped when only the other table's own rows are present.
+ * A table's rules are dropped when only the other table's own rows are printed.
  */
-function tableApplies(rel: Relation, values: Values, generation: Generation): boolean {
+function tableApplies(rel: Relation, present: (id: FieldId) => boolean, generation: Generation): boolean {
   if (generation !== "pre2019" || !rel.rule.table) return true;
   const { indicators, fujian } = pre2019Tables();
-  const has = (s: Set<FieldId>) => [...s].some((id) => values[id] !== undefined);
+  const has = (s: Set<FieldId>) => [...s].some(present);
   const ind = has(indicators);
   const fj = has(fujian);
   if (rel.rule.table === "pre2019.indicators") return !(fj && !ind);
@@ -111,9 +112,25 @@ function tableApplies(rel: Relation, values: Values, generation: Generation): bo
   return true;
 }
 
-/** The relations to check on a report: its generation's, minus the other pre-2019 table's and, without a previous report, the cross-year ones. */
-export function applicableRelations(generation: Generation, values: Values, withPrevious: boolean): Relation[] {
-  return relationsFor(generation).filter((r) => (withPrevious || !r.crossYear) && tableApplies(r, values, generation));
+/** A row is printed when it has a value or was printed blank: either says which table or variant the report uses. */
+export function printedRows(values: Values, blank: Iterable<FieldId> = []): (id: FieldId) => boolean {
+  const b = new Set(blank);
+  return (id) => values[id] !== undefined || b.has(id);
+}
+
+/**
+ * The relations to check on a report: its generation's, minus the other pre-2019 table's, the
+ * rules data/rule-conditions.json sets aside for the rows printed (福建 A vs B, national variants),
+ * and, without a previous report, the cross-year ones. An optional term (a row some tables do not
+ * have) is optional only when its row is not printed: a row printed blank is a term whose value is
+ * unknown, so the relation cannot be evaluated (blank is not 0).
+ */
+export function applicableRelations(generation: Generation, values: Values, withPrevious: boolean, blank: Iterable<FieldId> = []): Relation[] {
+  const present = printedRows(values, blank);
+  const blanks = new Set(blank);
+  return relationsFor(generation)
+    .filter((r) => (withPrevious || !r.crossYear) && tableApplies(r, present, generation) && applies(r, present))
+    .map((r) => ([...r.optional].some((id) => blanks.has(id)) ? { ...r, optional: new Set([...r.optional].filter((id) => !blanks.has(id))) } : r));
 }
 
 /** `FJ-RECEIVED-A` and `-B` are alternative forms of one rule: the family key, or undefined. */
@@ -127,11 +144,11 @@ export function variantFamily(rel: Relation): string | undefined {
  * Among a family's variants, the ones the report's own rows point to: a variant whose exclusive
  * terms (rows the other variant lacks) are present. Returns the relations worth reporting.
  */
-export function relevantVariants(variants: Relation[], values: Values): Relation[] {
+export function relevantVariants(variants: Relation[], present: (id: FieldId) => boolean): Relation[] {
   const termsOf = (r: Relation) => new Set(relationFields(r));
   const scores = variants.map((r) => {
     const others = new Set(variants.filter((o) => o !== r).flatMap((o) => relationFields(o)));
-    return [...termsOf(r)].filter((id) => !others.has(id) && values[id] !== undefined).length;
+    return [...termsOf(r)].filter((id) => !others.has(id) && present(id)).length;
   });
   const best = Math.max(...scores);
   return variants.filter((_, i) => scores[i] === best);

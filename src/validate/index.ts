@@ -10,7 +10,7 @@ import {
   type Relation,
   type Values,
 } from "../model/index.js";
-import { applicableRelations, derive, evaluate, relevantVariants, variantFamily, type Outcome } from "./engine.js";
+import { applicableRelations, derive, printedRows, evaluate, relevantVariants, variantFamily, type Outcome } from "./engine.js";
 import { cellName, message, opText, reasonText, separator, subjectName, termName, fill, type Lang } from "./messages.js";
 import { classify, groupFailures, probableErrors, type Candidate } from "./suggest.js";
 import data from "./messages.json" with { type: "json" };
@@ -58,7 +58,8 @@ export function validate(report: ParsedReport, opts: ValidateOptions = {}): Find
     }
   }
 
-  const relations = applicableRelations(generation, values, previous !== undefined);
+  const relations = applicableRelations(generation, values, previous !== undefined, report.blank);
+  const printed = printedRows(values, report.blank);
   const baseline = new Map<Relation, Outcome | undefined>();
   for (const r of relations) baseline.set(r, evaluate(r, values, r.crossYear ? previous : undefined));
 
@@ -73,7 +74,7 @@ export function validate(report: ParsedReport, opts: ValidateOptions = {}): Find
     const evaluated = variants.filter((r) => baseline.get(r));
     if (evaluated.some((r) => baseline.get(r)!.ok)) variants.forEach((r) => suppressed.add(r));
     else {
-      const keep = new Set(relevantVariants(evaluated.length ? evaluated : variants, values));
+      const keep = new Set(relevantVariants(evaluated.length ? evaluated : variants, printed));
       variants.forEach((r) => { if (!keep.has(r)) suppressed.add(r); });
     }
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { validate, withDerived } from "./index.js";
 import { corrupt, labelled } from "./test-helpers/fixtures.js";
-import type { Finding } from "../model/index.js";
+import type { Finding, ParsedReport } from "../model/index.js";
 
 const rules = (fs: Finding[]) => fs.map((f) => f.rule);
 const errors = (fs: Finding[]) => fs.filter((f) => f.severity === "error");
@@ -146,4 +146,27 @@ test("FJ-RECEIVED-B: 信函、传真 and 信函 are alternatives, never added to
   assert.deepEqual(validate(b).filter((f) => f.rule.startsWith("FJ-RECEIVED")), []);
   const bad = validate(corrupt(b, { "requests.received.total": 3 })).find((f) => f.rule === "FJ-RECEIVED-B");
   assert.equal(bad?.message, "FJ-RECEIVED-B：收到申请数 3 ≠ 当面申请数 0 + 网络申请数 0 + 信函、传真申请数 1；可能的错误：收到申请数 印为 3，应为 1（笔误：一位数字不同）");
+});
+
+/** A copy of a report with some cells printed blank. */
+const blanked = (report: ParsedReport, ids: string[]): ParsedReport => ({
+  ...report,
+  fields: Object.fromEntries(Object.entries(report.fields).filter(([id]) => !ids.includes(id))),
+  blank: [...report.blank, ...ids],
+});
+
+test("FJ-RECEIVED-B is not checked without a 信函、传真 row printed blank (an optional term is optional only when its row is absent)", () => {
+  const b = blanked(labelled("expected/reports/pingtan/2014-80791.json"), ["requests.received.letter_or_fax", "cumulative.requests.received.letter_or_fax"]);
+  assert.deepEqual(errors(validate(b)), []);
+  // The same report with the row not printed at all is still checked without it.
+  const absent = { ...b, blank: [] };
+  assert.deepEqual(errors(validate(absent)).map((f) => f.rule), ["FJ-RECEIVED-B", "FJ-RECEIVED-B"]);
+});
+
+test("a 福建 A table whose 传真 and 电子邮件 rows are printed blank is not checked against row set B", () => {
+  const a = blanked(labelled("expected/reports/pingtan/2013-80754.json"), ["requests.received.fax", "requests.received.email", "cumulative.requests.received.fax", "cumulative.requests.received.email"]);
+  assert.deepEqual(errors(validate(a)), []);
+  // Without its 6.其它形式 row the blank rows alone still name the variant.
+  const noOther = blanked(a, ["requests.received.other", "cumulative.requests.received.other"]);
+  assert.deepEqual(errors(validate(noOther)), []);
 });

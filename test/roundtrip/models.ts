@@ -222,11 +222,11 @@ function printedRows(gen: Generation, fields: Fields): FieldId[][] {
 }
 
 /**
- * Rows a rule treats as optional terms (FJ-RECEIVED-A/B: 6.其它形式, 信函、传真 or 信函) are never
- * blanked: the validator reads "absent" as "the table has no such row" and would check the sum
- * without them (a false error, listed in the round-trip report).
+ * Rows a rule treats as optional terms (6.其它形式, 信函、传真 or 信函) are printed only when they
+ * have a value: blanking all their cells would remove the row, leaving a table whose sums lack it.
+ * One of their cells (福建: year or 历年累计) may go blank.
  */
-const OPTIONAL_TERMS = new Set(allRules().flatMap((r) => r.optional_terms ?? []).flatMap((id) => [id, `cumulative.${id}`]));
+const OPTIONAL_TERMS = allRules().flatMap((r) => r.optional_terms ?? []);
 
 /** Removes some cells (or whole printed rows) from a valid model: it stays valid (blank is not 0). */
 export function withBlanks(gen: Generation, fields: fc.Arbitrary<Fields>, blanks: Blanks): fc.Arbitrary<Fields> {
@@ -240,8 +240,14 @@ export function withBlanks(gen: Generation, fields: fc.Arbitrary<Fields>, blanks
       // About one group in six goes blank.
       const out = { ...f };
       groups.forEach((g, i) => {
-        if (dice[i] === 0 && !g.some((id) => OPTIONAL_TERMS.has(id))) for (const id of g) delete out[id];
+        if (dice[i] === 0) for (const id of g) delete out[id];
       });
+      for (const id of OPTIONAL_TERMS) {
+        if (`cumulative.${id}` in f && !(id in out) && !(`cumulative.${id}` in out)) {
+          if (id in f) out[id] = f[id];
+          out[`cumulative.${id}`] = f[`cumulative.${id}`];
+        }
+      }
       return out;
     });
   });
