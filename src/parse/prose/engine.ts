@@ -51,8 +51,43 @@ const ORDINAL = /^(?:\([一二三四五六七八九十]+\)|[一二三四五六�
 const LEAD = /^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、])?(?:(?:19|20)\d{2}年(?:度)?,?)?(?:同时|此外|另外|其中)?,?/;
 const YEAR = /((?:19|20)\d{2})年/g;
 
-/** A prose line squeezed for matching: whitespace next to a non-digit removed, offsets kept. */
-interface Line { s: string; map: number[] }
+/**
+ * A prose line squeezed for matching: whitespace next to a non-digit removed, offsets kept.
+ * Most lines have no whitespace at all; they keep no offset table (offset = base + index).
+ */
+interface Line { s: string; base: number; map?: Int32Array }
+
+/** Offset in the document of character i of a squeezed line. */
+const offsetOf = (line: Line, i: number): number => (line.map ? line.map[i] : line.base + i);
+
+const SPACE = /\s/;
+
+/** Squeezes one raw line; `keepDigitGaps` keeps one space between two digits (`10 0 00`). */
+function squeeze(raw: string, base: number, keepDigitGaps: boolean): Line {
+  if (!SPACE.test(raw)) return { s: raw, base };
+  let s = "";
+  const map = new Int32Array(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (SPACE.test(ch)) {
+      if (!keepDigitGaps) continue;
+      const prev = s[s.length - 1];
+      let j = i + 1;
+      while (j < raw.length && SPACE.test(raw[j])) j++;
+      const next = raw[j];
+      if (prev !== undefined && next !== undefined && /\d/.test(prev) && /\d/.test(next)) {
+        s += " ";
+        map[n++] = base + i;
+      }
+      i = j - 1;
+      continue;
+    }
+    s += ch;
+    map[n++] = base + i;
+  }
+  return { s, base, map: map.subarray(0, n) };
+}
 
 function squeezeLines(text: string): Line[] {
   const out: Line[] = [];
@@ -61,26 +96,8 @@ function squeezeLines(text: string): Line[] {
     const base = start;
     start += raw.length + 1;
     // Table rows of real grids appear as ` | ` lines: tables are the table readers' business.
-    if (raw.includes(" | ")) continue;
-    let s = "";
-    const map: number[] = [];
-    for (let i = 0; i < raw.length; i++) {
-      const ch = raw[i];
-      if (/\s/.test(ch)) {
-        const prev = s[s.length - 1];
-        let j = i + 1;
-        while (j < raw.length && /\s/.test(raw[j])) j++;
-        const next = raw[j];
-        if (prev !== undefined && next !== undefined && /\d/.test(prev) && /\d/.test(next)) {
-          s += " ";
-          map.push(base + i);
-        }
-        continue;
-      }
-      s += ch;
-      map.push(base + i);
-    }
-    if (/\d/.test(s)) out.push({ s, map });
+    if (raw.includes(" | ") || !/\d/.test(raw)) continue;
+    out.push(squeeze(raw, base, true));
   }
   return out;
 }
@@ -178,17 +195,17 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
   // (most specific) match wins.
   const byNumber = new Map<string, Hit>();
   for (const h of hits) {
-    const key = `${h.line.map[h.pos]}`;
+    const key = `${offsetOf(h.line, h.pos)}`;
     const cur = byNumber.get(key);
     if (!cur || h.end - h.start > cur.end - cur.start) byNumber.set(key, h);
   }
-  const ordered = [...byNumber.values()].sort((a, b) => a.line.map[a.pos] - b.line.map[b.pos]);
+  const ordered = [...byNumber.values()].sort((a, b) => offsetOf(a.line, a.pos) - offsetOf(b.line, b.pos));
   const chosen = new Map<FieldId, Hit>();
   for (const h of ordered) if (!chosen.has(h.field)) chosen.set(h.field, h);
 
   for (const [id, h] of chosen) {
     ex.fields[id] = h.value;
-    ex.provenance[id] = { method: "prose", source: "正文", raw: h.line.s.slice(h.start, h.end), offset: h.line.map[h.start] };
+    ex.provenance[id] = { method: "prose", source: "正文", raw: h.line.s.slice(h.start, h.end), offset: offsetOf(h.line, h.start) };
   }
   let every: Line[] | undefined;
   for (const z of ZEROS) {
@@ -198,7 +215,7 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
       const m = z.regexes.map((re) => { re.lastIndex = 0; return re.exec(line.s); }).find(Boolean);
       if (m) {
         ex.fields[z.field] = 0;
-        ex.provenance[z.field] = { method: "prose", source: "正文", raw: m[0], offset: line.map[m.index] };
+        ex.provenance[z.field] = { method: "prose", source: "正文", raw: m[0], offset: offsetOf(line, m.index) };
         break;
       }
     }
@@ -212,11 +229,8 @@ function allLines(text: string): Line[] {
   const out: Line[] = [];
   let start = 0;
   for (const raw of text.split("\n")) {
-    const s = raw.replace(/\s+/g, "");
-    const map: number[] = [];
-    for (let i = 0; i < raw.length; i++) if (!/\s/.test(raw[i])) map.push(start + i);
+    if (!raw.includes(" | ")) out.push(squeeze(raw, start, false));
     start += raw.length + 1;
-    if (!raw.includes(" | ")) out.push({ s, map });
   }
   return out;
 }
