@@ -118,3 +118,61 @@ test("a printed 小计 column in a one-line header is read past, not into 总计
   for (const [id, v] of Object.entries(full.fields)) if (id.startsWith("applications.")) assert.equal(r.fields[id], v, id);
   assert.equal(Object.keys(r.fields).some((id) => id.includes("org_subtotal")), false);
 });
+
+/** A 2021 report whose tables are the given pipe lines (only what the reader needs around them). */
+const report2021 = (lines: string[]) => ["某某市生态环境局2023年政府信息公开工作年度报告", "二、主动公开政府信息情况", ...lines, "五、存在的主要问题及改进情况", "无。"].join("\n") + "\n";
+const T2 = ["第二十条第（一）项", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数"];
+const T3_HEAD = [
+  "三、收到和处理政府信息公开申请情况",
+  "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况",
+  "自然人 | 法人或其他组织 | 总计",
+  "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他",
+];
+
+test("a pipe row ending in a blank cell keeps its positions (规章 | 0 | 0 | : 现行有效 blank)", async () => {
+  const r = await parseReport(report2021([...T2, "规章 | 0 | 0 | ", "行政规范性文件 | 1 | 0 | 3"]), { filename: "x.txt" });
+  assert.equal(r.fields["proactive.rules.issued"], 0);
+  assert.equal(r.fields["proactive.rules.repealed"], 0);
+  assert.ok(r.blank.includes("proactive.rules.in_force"));
+  assert.deepEqual(r.ambiguous, []);
+  assert.equal(r.fields["proactive.normative_docs.in_force"], 3);
+  // A line opened with a pipe is closed by its last one: `| 规章 | 0 | 0 | 1 |` has three cells.
+  const md = await parseReport(report2021([...T2, "| 规章 | 0 | 0 | 1 |", "| 行政规范性文件 | 1 | 0 | 3 |"]), { filename: "x.txt" });
+  assert.equal(md.fields["proactive.rules.in_force"], 1);
+  assert.deepEqual(md.blank, []);
+});
+
+test("blank cells before a row's first printed value keep their places (2.没有现成信息… |  |  | 0 |  | 0 | 0 | 1)", async () => {
+  const r = await parseReport(report2021([
+    ...T3_HEAD,
+    "一、本年新收政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 1",
+    "（四）无法提供 | 1.本机关不掌握相关政府信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0",
+    "2.没有现成信息需要另行制作 |  |  | 0 |  | 0 | 0 | 1",
+    "3.补正后申请内容仍不明确 | 0 |  | 0 | 0 | 0 | 0 | 0",
+  ]), { filename: "x.txt" });
+  const id = (c: string) => `applications.result.unable.needs_creation.${c}`;
+  for (const c of ["natural", "commercial", "nonprofit"]) assert.ok(r.blank.includes(id(c)), c);
+  assert.equal(r.fields[id("research")], 0);
+  assert.equal(r.fields[id("other")], 0);
+  assert.equal(r.fields[id("total")], 1);
+  assert.ok(r.blank.includes("applications.result.unable.unclear_after_correction.commercial"));
+  assert.deepEqual(r.ambiguous, []);
+});
+
+test("table 四's data row keeps a blank first and last cell ( | 3 | … | )", async () => {
+  const cells = ["", "3", "3", "2", "8", "0", "14", "", "17", "31", "0", "6", "1832", "0", ""];
+  const r = await parseReport(report2021([
+    ...T2, "规章 | 0 | 0 | 0",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议 | 行政诉讼",
+    "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉",
+    "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计",
+    cells.join(" | "),
+  ]), { filename: "x.txt" });
+  assert.ok(r.blank.includes("review.reconsideration.upheld"));
+  assert.equal(r.fields["review.reconsideration.corrected"], 3);
+  assert.ok(r.blank.includes("review.litigation_direct.other"));
+  assert.equal(r.fields["review.litigation_direct.pending"], 17);
+  assert.equal(r.fields["review.litigation_after.pending"], 0);
+  assert.ok(r.blank.includes("review.litigation_after.total"));
+});

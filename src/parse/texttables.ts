@@ -125,14 +125,21 @@ interface RowValues {
   pieces: string[];
 }
 
-/** Splits a row's value text into cells or printed tokens. */
-function splitRow(part: string, n: number): RowValues {
-  const firstLine = part.replace(/^[ \t]*\n/, "").split("\n")[0];
+/**
+ * Splits a row's value text into cells or printed tokens. Empty pieces of a pipe row are blank
+ * cells, except the separators around them: `labelled`, the part follows the row's label, so the
+ * text before its first pipe is the label's; `opened`, the printed line began with a pipe
+ * (`| 规章 | 0 | 0 | 1 |`), so a pipe at its end closes it. Otherwise an empty first or last piece
+ * is a blank cell (` | 3 | … ` in table 四, `规章 | 0 | 0 | `), unless the row has more pieces than cells.
+ */
+function splitRow(part: string, n: number, labelled = true, opened = false): RowValues {
+  // The rest of the label's (or header's) line holding only separators: the cells are on the next line.
+  const firstLine = part.replace(/^[ \t|]*\n/, "").split("\n")[0];
   const pipes = (firstLine.match(/\|/g) ?? []).length;
   if (pipes >= 1 && (pipes >= 2 || n === 1 || /\|\s*\S/.test(firstLine))) {
     let segs = firstLine.split("|").map((x) => x.trim());
-    if (segs[0] === "" && /^\s*\|/.test(firstLine)) segs = segs.slice(1);
-    if (segs.length > 0 && segs[segs.length - 1] === "" && /\|\s*$/.test(firstLine)) segs = segs.slice(0, -1);
+    if (segs[0] === "" && /^\s*\|/.test(firstLine) && (labelled || segs.length > n)) segs = segs.slice(1);
+    if (segs.length > 0 && segs[segs.length - 1] === "" && /\|\s*$/.test(firstLine) && (opened || segs.length > n)) segs = segs.slice(0, -1);
     if (segs.length === n) return { kind: "cells", pieces: segs };
     return { kind: "lost", pieces: segs.filter((x) => x !== "") };
   }
@@ -164,7 +171,10 @@ function record(ctx: Ctx, id: FieldId, raw: string, source: string, offset: numb
 /** Reads one row's cells from its value text. */
 function readRow(ctx: Ctx, row: RowSpec, part: string, offset: number, source: string, rowSum: boolean): void {
   const n = row.cells.length;
-  const rv = splitRow(part, n);
+  // Table 四's one data row has no label: its line's first pipe may follow a blank first cell.
+  const labelled = row.keys.length > 0;
+  const lineStart = ctx.text.lastIndexOf("\n", offset - 1) + 1;
+  const rv = splitRow(part, n, labelled, labelled && /^[ \t]*\|/.test(ctx.text.slice(lineStart, lineStart + 40)));
   const src = (i: number) => `${source} / ${row.columns[i] || i + 1}`;
   if (rv.kind === "cells") {
     rv.pieces.forEach((p, i) => {
@@ -256,7 +266,8 @@ function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName
     found.add(row.id);
     const next = hits[i + 1];
     const stop = next ? ordinalStart(s, next.hit.start, next.row.ordinal, bare) : Math.min(to, s.sq.length);
-    const a = s.map[hit.end];
+    // From just after the label: blank cells before the first printed value keep their places.
+    const a = hit.end > 0 ? s.map[hit.end - 1] + 1 : s.map[hit.end];
     const b = s.map[Math.max(hit.end, stop)];
     const region = ctx.text.slice(a, next ? b : Math.min(ctx.text.length, a + 400));
     const part = valuePart(region);
@@ -386,7 +397,8 @@ function readTable4(ctx: Ctx, from: number): number {
   const label = /^[\u4e00-\u9fff()]{1,8}(?=[\d|])/.exec(s.sq.slice(p, p + 12));
   if (label && !/^[无增减]/.test(label[0])) p += label[0].length;
   ctx.out.seen.t4 = true;
-  const a = s.map[p];
+  // From just after the header (or row label): a blank first cell keeps its place.
+  const a = p > 0 ? s.map[p - 1] + 1 : s.map[p];
   const part = valuePart(ctx.text.slice(a, a + 600));
   const ids = table4();
   const row: RowSpec = { id: "review", label: "行政复议、行政诉讼", ordinal: "", keys: [], cells: ids, columns: ids.map((id) => fieldDef(id)?.column ?? "") };

@@ -32,10 +32,9 @@ export function magnitudeFor(form: Form): Magnitude {
   return form === "run-together" ? "sparse" : "wide";
 }
 
-/** The blanks a form can carry without losing their position. */
+/** The blanks a form can carry without losing their position: any cell in grids and `|  |` pipes. */
 export function blanksFor(form: Form): Blanks {
-  if (form === "html" || form === "word-html") return "cells";
-  return form === "pipes" ? "inner-cells" : "rows";
+  return form === "html" || form === "word-html" || form === "pipes" ? "cells" : "rows";
 }
 
 export interface PropertyOptions {

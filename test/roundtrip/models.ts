@@ -201,8 +201,8 @@ export function fujian(variant: "A" | "B"): fc.Arbitrary<Fields> {
 
 /**
  * Which cells may be left blank, by what the form can carry: blank positions survive only in grids
- * and `|  |` pipes; `inner-cells` never blanks the last cell of a printed row (a pipe row ending
- * `| 0 | ` is read as positions lost, see the report of the round-trip tests).
+ * and `|  |` pipes. `inner-cells` never blanks the last cell of a printed row (kept to reproduce
+ * older reports of the round-trip tests).
  */
 export type Blanks = "none" | "rows" | "cells" | "inner-cells";
 
