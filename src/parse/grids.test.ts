@@ -113,3 +113,15 @@ test("a grid whose headers cannot be mapped is left to the text reader", () => {
   assert.equal(r.complete.t3, false);
   assert.equal(r.values["applications.new.total"], undefined);
 });
+
+test("a traditional page's short cells are read simplified (行政強制 | 2 | 減2 | 4: 減2 alone has no character that gives it away)", async () => {
+  const { parseReport } = await import("./index.js");
+  const page = `<html><body><p>新樂市人民政府2019年政府信息公開工作年度報告</p><p>二、主動公開政府信息情況</p><table>
+<tr><th colspan="4">第二十條第（六）項</th></tr>
+<tr><th>信息內容</th><th>上一年項目數量</th><th>本年增/減</th><th>處理決定數量</th></tr>
+<tr><td>行政處罰</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td>行政強制</td><td>2</td><td>減2</td><td>4</td></tr></table></body></html>`;
+  const r = await parseReport(page, { filename: "trad.html" });
+  assert.equal(r.fields["proactive.coercion.change"], -2);
+  assert.equal(r.fields["proactive.coercion.decisions"], 4);
+});

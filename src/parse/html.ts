@@ -1,5 +1,5 @@
 import * as cheerio from "cheerio";
-import { normaliseText } from "./normalise.js";
+import { looksTraditional, normaliseText } from "./normalise.js";
 import type { TableGrid } from "./document.js";
 
 /**
@@ -48,7 +48,9 @@ function headLines($: cheerio.CheerioAPI): string[] {
 
 export function htmlToContent(html: string): HtmlContent {
   const $ = cheerio.load(html, { scriptingEnabled: false } as cheerio.CheerioOptions);
-  const out = new Builder();
+  // Whether text is traditional is a property of the page, not of each piece: a cell of 減2 or
+  // 7.告知作出更改補充數 alone has no character that gives it away.
+  const out = new Builder(looksTraditional(html));
   for (const l of headLines($)) out.line(l);
   const root = $.root()[0] as unknown as DomNode;
   walk(root, out, 0);
@@ -61,18 +63,20 @@ class Builder {
   private pending = "";
   readonly tables: TableGrid[] = [];
 
+  constructor(readonly traditional = false) {}
+
   inline(s: string): void {
     this.pending += s;
   }
   /** Ends the current line (block boundary). */
   br(): void {
-    const t = normaliseText(this.pending).replace(/[ \t\f\v]+/g, " ").trim();
+    const t = normaliseText(this.pending, this.traditional).replace(/[ \t\f\v]+/g, " ").trim();
     this.pending = "";
     if (t) this.push(t + "\n");
   }
   line(s: string): void {
     this.br();
-    this.push(normaliseText(s).trim() + "\n");
+    this.push(normaliseText(s, this.traditional).trim() + "\n");
   }
   private push(s: string): void {
     this.parts.push(s);
@@ -110,7 +114,7 @@ function walk(node: DomNode, out: Builder, depth: number): void {
     return;
   }
   if (name === "table" && !hasNestedTable(node)) {
-    const g = grid(node);
+    const g = grid(node, out.traditional);
     if (g) out.table(g.rows, g.origin);
     return;
   }
@@ -162,13 +166,13 @@ function rowsOf(table: DomNode): DomNode[] {
  * Text of one cell. Word exports put each character of a vertical header in its own paragraph
  * (`结<br>果<br>维<br>持`): pieces of one character are joined without spaces.
  */
-function cellText(cell: DomNode): string {
+function cellText(cell: DomNode, traditional = false): string {
   const pieces = textOf(cell)
     .split("\n")
     .map((p) => p.replace(/\s+/g, " ").trim())
     .filter((p) => p !== "");
-  if (pieces.length > 1 && pieces.every((p) => [...p].length === 1)) return normaliseText(pieces.join(""));
-  return normaliseText(pieces.join(" ")).replace(/\s+/g, " ").trim();
+  if (pieces.length > 1 && pieces.every((p) => [...p].length === 1)) return normaliseText(pieces.join(""), traditional);
+  return normaliseText(pieces.join(" "), traditional).replace(/\s+/g, " ").trim();
 }
 
 function span(v: string | undefined, max: number): number {
@@ -178,7 +182,7 @@ function span(v: string | undefined, max: number): number {
 }
 
 /** Expands rowspan/colspan into a rectangular grid; each spanned position repeats its cell's text. */
-export function grid(table: DomNode): { rows: string[][]; origin: boolean[][] } | undefined {
+export function grid(table: DomNode, traditional = false): { rows: string[][]; origin: boolean[][] } | undefined {
   const trs = rowsOf(table);
   if (!trs.length) return undefined;
   const rows: string[][] = [];
@@ -192,7 +196,7 @@ export function grid(table: DomNode): { rows: string[][]; origin: boolean[][] } 
       const n = td.name?.toLowerCase();
       if (n !== "td" && n !== "th") continue;
       while (rows[r][c] !== undefined) c++;
-      const text = cellText(td);
+      const text = cellText(td, traditional);
       const rs = span(td.attribs?.rowspan, MAX_SPAN_ROWS);
       const cs = span(td.attribs?.colspan, MAX_SPAN_COLS);
       for (let dr = 0; dr < rs; dr++) {

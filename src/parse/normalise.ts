@@ -27,8 +27,14 @@ const VOCABULARY: [RegExp, string][] = [
 /** Quick test: does the text contain characters that differ between traditional and simplified? */
 const TRADITIONAL_HINT = /[這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複]/;
 
-export function toSimplified(text: string): string {
-  if (!TRADITIONAL_HINT.test(text)) return text;
+/** Does the text look traditional? Decide once for a whole document, then convert its pieces with `force`. */
+export function looksTraditional(text: string): boolean {
+  return TRADITIONAL_HINT.test(text);
+}
+
+/** `force`: convert even without a hint character (a short cell of a traditional document: 減2, 補充數). */
+export function toSimplified(text: string, force = false): string {
+  if (!force && !TRADITIONAL_HINT.test(text)) return text;
   let out = converter()(text);
   for (const [re, to] of VOCABULARY) out = out.replace(re, to);
   return out;
@@ -53,8 +59,8 @@ export function foldWidth(text: string): string {
 }
 
 /** Document-level normalisation: simplified characters, folded widths, unified line ends. */
-export function normaliseText(text: string): string {
-  return foldWidth(toSimplified(text)).replace(/\r\n?/g, "\n");
+export function normaliseText(text: string, traditional = false): string {
+  return foldWidth(toSimplified(text, traditional)).replace(/\r\n?/g, "\n");
 }
 
 /** Ordinal prefixes: 一、 (一) 1. 1、 其中: — stripped when matching labels with and without them. */

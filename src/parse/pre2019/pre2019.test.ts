@@ -193,3 +193,14 @@ test("reads every row of a national table whose first rows are printed without a
     assert.deepEqual(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW"), []);
   }
 });
+
+test("matches the labels of a traditional national table in a real grid (7.告知作出更改補充數, （二）被依法糾錯數, 涉及商業秘密)", () => {
+  const rows = [["統計指標", "單位", "統計數"], ["其中：涉及國家秘密", "件", "1"], ["涉及商業秘密", "件", "2"], ["7.告知作出更改補充數", "件", "3"], ["8.告知通過其他途徑辦理數", "件", "4"], ["四、行政複議數量", "件", "5"], ["（一）維持具體行政行為數", "件", "1"], ["（二）被依法糾錯數", "件", "2"], ["（三）其他情形數", "件", "2"]];
+  const page = `<p>某縣政府信息公開情況統計表</p><table>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
+  const ex = readPre2019(doc("trad.html", page));
+  assert.equal(ex.fields["requests.answered.refused.commercial_secret"], 2);
+  assert.equal(ex.fields["requests.answered.correction"], 3);
+  assert.equal(ex.fields["requests.answered.other_channel"], 4);
+  assert.equal(ex.fields["review.reconsideration.corrected"], 2);
+  assert.deepEqual(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW"), []);
+});
