@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatProblem, isIsoDate, openRegister, todayInChina, type Redating, type RequestRegister } from "../../requests/index.js";
-import { resolveDbUrl, StoreError } from "../../store/index.js";
+import { withRegister } from "../with-register.js";
 
 /**
  * `gongkai calendar …`: the working-day calendar used for statutory deadlines. Shipped years
@@ -12,18 +12,6 @@ import { resolveDbUrl, StoreError } from "../../store/index.js";
 const log = (s: string) => process.stdout.write(s + "\n");
 const err = (s: string) => process.stderr.write(s + "\n");
 
-async function withRegister(db: string | undefined, setCode: (c: number) => void, fn: (reg: RequestRegister) => Promise<void>): Promise<void> {
-  let reg: RequestRegister | undefined;
-  try {
-    reg = await openRegister(resolveDbUrl(db));
-    await fn(reg);
-  } catch (e) {
-    if (e instanceof StoreError || (e instanceof Error && e.name === "RequestsError")) { err(`gongkai calendar: ${e.message}`); setCode(2); return; }
-    throw e;
-  } finally {
-    await reg?.close();
-  }
-}
 
 function printRedating(changes: Redating[]): void {
   if (!changes.length) { log("没有办理中的申请受影响 (no open application changes its due date)"); return; }
@@ -41,7 +29,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   cmd.command("years")
     .description("日历包含的年份及其国务院通知 (years covered and their notices)")
     .option("--db <url>", "数据库")
-    .action(async (o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (o) => withRegister("calendar", o.db, setCode, async (reg) => {
       const cal = await reg.calendar();
       for (const y of cal.years()) log(`${y}  ${cal.year(y)!.notices.map((n) => n.number).join("；")}`);
     }));
@@ -49,7 +37,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   cmd.command("show <year>")
     .description("某年的放假与调休上班日 (a year's days off and make-up working days)")
     .option("--db <url>", "数据库")
-    .action(async (yearArg: string, o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (yearArg: string, o) => withRegister("calendar", o.db, setCode, async (reg) => {
       const cal = await reg.calendar();
       const y = cal.year(Number(yearArg));
       if (!y) { err(`gongkai calendar: 日历中没有 ${yearArg} 年 (the calendar has no year ${yearArg}); 用 gongkai calendar add FILE 添加`); setCode(1); return; }
@@ -63,7 +51,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   cmd.command("day <date>")
     .description("某日是否为工作日及依据 (is a day a working day, and why)")
     .option("--db <url>", "数据库")
-    .action(async (date: string, o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (date: string, o) => withRegister("calendar", o.db, setCode, async (reg) => {
       if (!isIsoDate(date)) { err(`gongkai calendar: 日期无效 ${date} (invalid date)`); setCode(2); return; }
       const d = (await reg.calendar()).day(date);
       const kind = { workday: "工作日", weekend: "周末休息", holiday: "法定节假日", makeup: "调休上班日" }[d.kind];
@@ -83,7 +71,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
         setCode(2);
         return;
       }
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("calendar", o.db, setCode, async (reg) => {
         const r = await reg.addCalendarYear(raw, o.asOf ?? todayInChina());
         if (!r.ok) { for (const p of r.errors) err(`gongkai calendar: ${file}: ${formatProblem(p)}`); setCode(1); return; }
         log(`已添加日历年份 (calendar year stored) from ${file}`);
@@ -100,7 +88,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .action(async (date: string, kindArg: string, o) => {
       const kind = ({ holiday: "holiday", 放假: "holiday", workday: "makeup", makeup: "makeup", 上班: "makeup", normal: "normal" } as const)[kindArg as "holiday"];
       if (!kind || !isIsoDate(date)) { err(`gongkai calendar: 用法 set YYYY-MM-DD holiday|workday|normal (usage)`); setCode(2); return; }
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("calendar", o.db, setCode, async (reg) => {
         const r = await reg.setCalendarDay(date, kind, o.name, o.notice, o.asOf ?? todayInChina());
         if (!r.ok) { for (const p of r.errors) err(`gongkai calendar: ${formatProblem(p)}`); setCode(1); return; }
         log(`已更正 (corrected) ${date}`);

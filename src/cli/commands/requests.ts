@@ -4,7 +4,7 @@ import {
   perApplicationFee, perPageFee, todayInChina,
   type Application, type ChangeOptions, type Deadline, type EventKind, type Problem, type RequestEvent, type RequestRegister,
 } from "../../requests/index.js";
-import { resolveDbUrl, StoreError } from "../../store/index.js";
+import { withRegister } from "../with-register.js";
 import { drawApplicationTables } from "../report-view.js";
 
 /**
@@ -27,18 +27,6 @@ function problems(list: Problem[], setCode: (c: number) => void): void {
   setCode(1);
 }
 
-async function withRegister(db: string | undefined, setCode: (c: number) => void, fn: (reg: RequestRegister) => Promise<void>): Promise<void> {
-  let reg: RequestRegister | undefined;
-  try {
-    reg = await openRegister(resolveDbUrl(db));
-    await fn(reg);
-  } catch (e) {
-    if (e instanceof StoreError || (e instanceof Error && e.name === "RequestsError")) { out.err(`gongkai requests: ${e.message}`); setCode(2); return; }
-    throw e;
-  } finally {
-    await reg?.close();
-  }
-}
 
 function correctionOpts(o: { correctionReason?: string; correctionOn?: string }): ChangeOptions {
   return o.correctionReason ? { correction: { reason: o.correctionReason, on: o.correctionOn ?? todayInChina() } } : {};
@@ -78,7 +66,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--correction-reason <text>", "更改已发布年度数字时的更正理由 (reason, when an issued year changes)")
     .option("--correction-on <date>", "更正日期 (date of the correction)")
     .option("--db <url>", "数据库 (SQLite file or postgres:// URL)")
-    .action(async (o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (o) => withRegister("requests", o.db, setCode, async (reg) => {
       const applicantType = keyOf(APPLICANT_TYPES, o.type);
       const channel = keyOf(CHANNELS, o.channel);
       const app = { id: o.number, agency: o.agency, applicantType, channel, subject: o.subject, receivedOn: o.received, applicant: { name: o.name, ...(o.idNumber ? { idNumber: o.idNumber } : {}), ...(o.contact ? { contact: o.contact } : {}) } } as Application;
@@ -121,7 +109,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
         else if (method === "per_application" && o.rank !== undefined) ev.fee = { method, monthlyRank: Number(o.rank), amountYuan: perApplicationFee(Number(o.rank)).amountYuan };
         else { out.err("gongkai requests: 收费通知须注明 --fee-method 按量 --pages N 或 --fee-method 按件 --rank N (fee notice needs its method)"); setCode(2); return; }
       }
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("requests", o.db, setCode, async (reg) => {
         const r = await reg.addEvent(agency, number, ev, asOf, correctionOpts(o));
         if (!r.ok) return problems(r.errors, setCode);
         out.log(`已记录 (recorded) ${EVENT_KINDS[kind]} ${date}${ev.fee ? `，收费 ${ev.fee.amountYuan} 元` : ""}`);
@@ -139,7 +127,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .action(async (agency: string, number: string, o) => {
       const asOf = asOfOf(o, setCode);
       if (!asOf) return;
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("requests", o.db, setCode, async (reg) => {
         const e = await reg.get(agency, number);
         if (!e) return problems([{ code: "APP-NOT-FOUND", message: `未找到申请 ${agency} ${number}`, message_en: "no such application" }], setCode);
         const d = (await reg.deadlines({ agency, asOf, includeClosed: true })).find((x) => x.applicationId === number)!;
@@ -164,7 +152,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .action(async (o) => {
       const asOf = asOfOf(o, setCode);
       if (!asOf) return;
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("requests", o.db, setCode, async (reg) => {
         let list = await reg.deadlines({ agency: o.agency, asOf });
         if (overdueOnly || o.overdue) list = list.filter((d) => d.overdue);
         if (o.json) { out.log(JSON.stringify(list, null, 2)); return; }
@@ -185,7 +173,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .action(async (agency: string, yearArg: string, o) => {
       const year = Number(yearArg);
       if (!Number.isInteger(year) || year < 2008 || year > 2100) { out.err(`gongkai requests: 年份无效 ${yearArg} (invalid year)`); setCode(2); return; }
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("requests", o.db, setCode, async (reg) => {
         const t = await reg.tables(agency, year);
         if (o.json) { out.log(JSON.stringify({ agency, year, format: "2021", fields: t.fields, findings: t.findings, issued: t.issued ?? null, corrections: t.corrections }, null, 2)); }
         else {
@@ -204,7 +192,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .description("标记年度报告已发布：此后改变该年数字的操作须注明更正理由 (lock an issued year)")
     .requiredOption("--on <date>", "发布日期 (date issued)")
     .option("--db <url>", "数据库")
-    .action(async (agency: string, yearArg: string, o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (agency: string, yearArg: string, o) => withRegister("requests", o.db, setCode, async (reg) => {
       if (!isIsoDate(o.on)) return problems([{ code: "DATE", message: `日期无效 ${o.on}`, message_en: "invalid date" }], setCode);
       const r = await reg.issue(agency, Number(yearArg), o.on);
       if (!r.ok) return problems(r.errors, setCode);
@@ -216,7 +204,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--correction-reason <text>", "更改已发布年度数字时的更正理由")
     .option("--correction-on <date>", "更正日期")
     .option("--db <url>", "数据库")
-    .action(async (file: string, o) => withRegister(o.db, setCode, async (reg) => {
+    .action(async (file: string, o) => withRegister("requests", o.db, setCode, async (reg) => {
       const r = await importRegister(reg, file, correctionOpts(o));
       if (!r.ok) {
         out.err(`gongkai requests: ${file}: 导入被拒绝，未保存任何记录 (import rejected, nothing stored): ${r.errors.length} 个问题`);
@@ -237,7 +225,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .action(async (file: string, o) => {
       const asOf = asOfOf(o, setCode);
       if (!asOf) return;
-      await withRegister(o.db, setCode, async (reg) => {
+      await withRegister("requests", o.db, setCode, async (reg) => {
         try {
           const n = await exportRegister(reg, file, { agency: o.agency, personal: !!o.personal, asOf });
           out.log(`已导出 ${n} 件 (exported ${n}) to ${file}${o.personal ? "（含个人信息，仅限内部）" : ""}`);
