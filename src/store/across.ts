@@ -1,6 +1,7 @@
 import { GENERATIONS, relationsFor, type Finding, type Generation, type ParsedReport } from "../model/index.js";
 import { validate } from "../validate/index.js";
 import { replaceFindingsIn } from "./findings.js";
+import { kyselyOps, type ImportOps, type StoredModel } from "./ops.js";
 import type { Store } from "./store.js";
 
 type Db = Store["db"];
@@ -14,26 +15,8 @@ export const JUMP_FACTOR = 10;
 export const JUMP_MIN = 100;
 
 /** The stored model of one report (values, blanks), as validate() takes it. */
-export async function loadReport(db: Db, reportId: number): Promise<ParsedReport & { agency_id: number }> {
-  const r = await db.selectFrom("reports").innerJoin("agencies", "agencies.id", "reports.agency_id")
-    .select(["reports.id", "reports.agency_id", "agencies.name", "reports.report_year", "reports.generation", "reports.source_file", "reports.blank_json", "reports.ambiguous_json"])
-    .where("reports.id", "=", reportId).executeTakeFirstOrThrow();
-  const vals = await db.selectFrom("values").innerJoin("field_names", "field_names.id", "values.field")
-    .select(["field_names.name", "values.value"]).where("values.report_id", "=", reportId).execute();
-  const fields: Record<string, number> = {};
-  for (const v of vals) fields[v.name] = Number(v.value);
-  return {
-    agency_id: r.agency_id,
-    file: r.source_file,
-    format: (r.generation as Generation | null) ?? null,
-    report_year: r.report_year,
-    agency: r.name,
-    fields,
-    blank: JSON.parse(r.blank_json),
-    ambiguous: JSON.parse(r.ambiguous_json),
-    provenance: {},
-    issues: [],
-  };
+export async function loadReport(db: Db, reportId: number): Promise<StoredModel> {
+  return kyselyOps(db).loadReport(reportId);
 }
 
 /** The current (not superseded) report of an agency for a year. */
@@ -75,27 +58,40 @@ export function acrossYearFindings(current: ParsedReport, previous: ParsedReport
 }
 
 /**
- * Recomputes the stored across-year findings of an agency's current report for `year` (against
- * year − 1) and of its report for year + 1 (against `year`). Runs inside the caller's transaction.
+ * Whether one validation with the previous year splits exactly into the findings of validation
+ * alone (rules without `[y-1]` terms) and the across-year ones: true when no rule code has both
+ * kinds of relation and no family of alternative forms mixes them (the `[y-1]` relations then
+ * change nothing else: suggestions and blank-as-zero checks skip them). Checked on the data, so
+ * a rule added later that breaks it brings back the second pass instead of a wrong split.
  */
-export async function refreshAcrossYears(db: Db, agencyId: number, agencyName: string, year: number, known?: { id: number; report: ParsedReport }): Promise<void> {
-  const load = (id: number) => (known && known.id === id ? known.report : loadReport(db, id));
-  const ids = new Map<number, number | undefined>(known ? [[year, known.id]] : []);
-  // The neighbouring years' current reports in one query (one round trip on PostgreSQL).
-  const wanted = [year - 1, year, year + 1].filter((y) => !ids.has(y));
-  const rows = await db.selectFrom("reports").select(["id", "report_year", "version"])
-    .where("agency_id", "=", agencyId).where("report_year", "in", wanted).where("superseded", "=", 0).execute();
-  for (const y of wanted) ids.set(y, rows.filter((r) => r.report_year === y).sort((a, b) => b.version - a.version)[0]?.id);
-  const idOf = async (y: number) => ids.get(y);
-  for (const y of [year, year + 1]) {
-    const cur = await idOf(y);
-    if (cur === undefined) continue;
-    const prev = await idOf(y - 1);
-    const findings = prev === undefined ? [] : acrossYearFindings(await load(cur), await load(prev));
-    // Nothing stored and nothing to store: skip the delete (the common case of a first import).
-    if (findings.length === 0 && y === year && known?.id === cur) continue;
-    await replaceFindingsIn(db, cur, "across", agencyName, y, findings, { fresh: y === year && known?.id === cur });
-  }
+export const SPLIT_EXACT: boolean = GENERATIONS.every((g) => {
+  // Alternative forms are named CODE-A, CODE-B…: comparing stems covers same-code and same-family
+  // pairs alike (stricter than the validator's families, never looser).
+  const stem = (code: string) => code.replace(/-[A-Z]$/, "");
+  const rels = relationsFor(g);
+  const cross = new Set(rels.filter((r) => r.crossYear).map((r) => stem(r.rule.code)));
+  return !rels.some((r) => !r.crossYear && cross.has(stem(r.rule.code)));
+});
+
+/**
+ * The report's own findings (as validate(report) gives them, or none when `validate` is false) and
+ * its across-year findings against the previous year's report, validating once where that is exact.
+ */
+export function reportAndAcrossFindings(report: ParsedReport, previous: ParsedReport | undefined, opts: { validate: boolean }): { own: Finding[]; across: Finding[] } {
+  const related = previous !== undefined && report.report_year !== null && previous.report_year === report.report_year - 1;
+  if (!related) return { own: opts.validate ? validate(report) : [], across: [] };
+  if (!opts.validate || !SPLIT_EXACT) return { own: opts.validate ? validate(report) : [], across: acrossYearFindings(report, previous) };
+  const own: Finding[] = [];
+  const across: Finding[] = [];
+  for (const f of validate(report, { previous })) (CROSS_YEAR_RULES.has(f.rule) ? across : own).push(f);
+  across.push(...jumps(report, previous));
+  return { own, across };
+}
+
+/** Recomputes the stored across-year findings of one report against the given report of the year before. Runs inside the caller's transaction. */
+export async function refreshAcross(ops: ImportOps, reportId: number, agencyName: string, year: number, previous: ParsedReport): Promise<void> {
+  const findings = acrossYearFindings(await ops.loadReport(reportId), previous);
+  await replaceFindingsIn(ops, reportId, "across", agencyName, year, findings);
 }
 
 /** Recomputes every across-year finding (e.g. after agencies were merged by aliases). Returns the number of findings. */
@@ -111,7 +107,7 @@ export async function checkAllAcrossYears(store: Store, agencyId?: number): Prom
       if (cur === undefined) return;
       const prev = await currentReportId(db, r.agency_id, r.report_year - 1);
       const fs = prev === undefined ? [] : acrossYearFindings(await loadReport(db, cur), await loadReport(db, prev));
-      await replaceFindingsIn(db, cur, "across", r.name, r.report_year, fs);
+      await replaceFindingsIn(kyselyOps(db), cur, "across", r.name, r.report_year, fs);
     });
   }
   let c = store.db.selectFrom("findings").innerJoin("reports", "reports.id", "findings.report_id").select((eb) => eb.fn.countAll<number>().as("n"))

@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Finding } from "../model/index.js";
 import { StoreError } from "./errors.js";
+import type { FindingRow, ImportOps } from "./ops.js";
 import type { Store } from "./store.js";
-
-type Db = Store["db"];
 
 export type FindingSource = "report" | "across" | "store";
 export type Verdict = "confirmed" | "dismissed";
@@ -19,12 +18,10 @@ export function fingerprint(agency: string, year: number, rule: string, fields: 
   return createHash("sha256").update(key).digest("hex").slice(0, 20);
 }
 
-/** Replaces one source's findings of a report (`fresh`: the report was just inserted, nothing to delete). */
-export async function replaceFindingsIn(db: Db, reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[], opts: { fresh?: boolean } = {}): Promise<void> {
-  if (!opts.fresh) await db.deleteFrom("findings").where("report_id", "=", reportId).where("source", "=", source).execute();
-  if (findings.length === 0) return;
+/** The rows one source's findings of a report are stored as (fingerprints numbered by occurrence). */
+export function findingRows(reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[]): FindingRow[] {
   const seen = new Map<string, number>();
-  const rows = findings.map((f) => {
+  return findings.map((f) => {
     const fields = f.fields ?? [];
     const base = `${f.rule}|${[...fields].sort().join(",")}`;
     const occ = seen.get(base) ?? 0;
@@ -34,7 +31,7 @@ export async function replaceFindingsIn(db: Db, reportId: number, source: Findin
     if (f.actual !== undefined) numbers.actual = f.actual;
     if (f.suggestion) numbers.suggestion = f.suggestion;
     for (const [k, v] of Object.entries(f as unknown as Record<string, unknown>)) {
-      if (!["rule", "severity", "message", "message_en", "fields", "expected", "actual", "suggestion"].includes(k) && v !== undefined) numbers[k] = v;
+      if (!FINDING_KEYS.has(k) && v !== undefined) numbers[k] = v;
     }
     return {
       report_id: reportId,
@@ -48,7 +45,15 @@ export async function replaceFindingsIn(db: Db, reportId: number, source: Findin
       fingerprint: fingerprint(agency, year, f.rule, fields, occ),
     };
   });
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto("findings").values(rows.slice(i, i + 200)).execute();
+}
+
+const FINDING_KEYS: ReadonlySet<string> = new Set(["rule", "severity", "message", "message_en", "fields", "expected", "actual", "suggestion"]);
+
+/** Replaces one source's findings of a report (`fresh`: the report was just inserted, nothing to delete). */
+export async function replaceFindingsIn(ops: ImportOps, reportId: number, source: FindingSource, agency: string, year: number, findings: readonly Finding[], opts: { fresh?: boolean } = {}): Promise<void> {
+  if (!opts.fresh) await ops.deleteFindings(reportId, source);
+  if (findings.length === 0) return;
+  await ops.insertFindings(findingRows(reportId, source, agency, year, findings));
 }
 
 export interface StoredFinding {

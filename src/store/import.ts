@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { sql } from "kysely";
 import type { Finding, ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
-import { validate } from "../validate/index.js";
 import { ensureAgencyIn, normaliseAgencyName, type AgencyHints } from "./agencies.js";
-import { refreshAcrossYears } from "./across.js";
+import { refreshAcross, reportAndAcrossFindings } from "./across.js";
 import { sqliteHandle } from "./engine.js";
 import { StoreError, toStoreError } from "./errors.js";
 import { replaceFindingsIn } from "./findings.js";
+import { kyselyOps, sqliteOps, type ImportOps, type ValueRow } from "./ops.js";
 import type { Store } from "./store.js";
 
 type Db = Store["db"];
@@ -75,6 +74,44 @@ function differingFields(a: Record<string, number>, b: Record<string, number>): 
   return [...ids].filter((id) => a[id] !== b[id]).sort();
 }
 
+type AgencyRef = { id: number; name: string };
+
+/**
+ * Agencies by the name an import gave, once found by that name (never renamed or deleted, so
+ * the id stays right). Filled only after the report's transaction committed; alias hits are not
+ * kept (an alias can be moved to another agency).
+ */
+const agencyCache = new WeakMap<Store["db"], Map<string, AgencyRef>>();
+
+/**
+ * Runs `body` in one transaction. SQLite: on the store's one connection, held for the whole
+ * transaction (kysely's connection lock, so no other query of this process slips in), with
+ * `begin immediate` (the write lock is taken up front and waited for, instead of failing at the
+ * first write when another process wrote meanwhile) and the native statements of `sqliteOps`.
+ * PostgreSQL: a kysely transaction.
+ */
+async function withImportTransaction<T>(store: Store, body: (ops: ImportOps, db: Db) => Promise<T>): Promise<T> {
+  const raw = sqliteHandle(store.db);
+  if (!raw) return store.db.transaction().execute((trx) => body(kyselyOps(trx as unknown as Db), trx as unknown as Db));
+  return store.db.connection().execute(async (conn) => {
+    raw.exec("begin immediate");
+    try {
+      const out = await body(sqliteOps(raw), conn as unknown as Db);
+      raw.exec("commit");
+      return out;
+    } catch (e) {
+      if (raw.inTransaction) raw.exec("rollback");
+      throw e;
+    }
+  });
+}
+
+/** Statements for a read outside a transaction: native on SQLite unless another transaction holds the connection. */
+function readOps(store: Store): ImportOps {
+  const raw = sqliteHandle(store.db);
+  return raw && !raw.inTransaction ? sqliteOps(raw) : kyselyOps(store.db);
+}
+
 /**
  * Stores one parsed report in ONE transaction: agency (matched by name or alias, created when new),
  * original bytes, report row, values with provenance, findings, and the across-year findings it
@@ -84,11 +121,9 @@ function differingFields(a: Record<string, number>, b: Record<string, number>): 
 export async function importParsed(store: Store, parsed: ParsedReport, source: ReportSource, opts: ImportOptions = {}): Promise<ImportOutcome> {
   const file = source.file;
   const hash = contentHash(source.bytes);
-  const dup = await store.db.selectFrom("reports").select(["id", "agency_id", "report_year", "version"]).where("content_hash", "=", hash).executeTakeFirst();
-  if (dup) {
-    const a = await store.db.selectFrom("agencies").select("name").where("id", "=", dup.agency_id).executeTakeFirst();
-    return { file, status: "duplicate", report_id: dup.id, agency: a?.name, year: dup.report_year, version: dup.version };
-  }
+  const pre = readOps(store);
+  const dup = await pre.byHash(hash);
+  if (dup) return { file, status: "duplicate", report_id: dup.id, agency: await pre.agencyName(dup.agency_id), year: dup.report_year, version: dup.version };
 
   const agencyName = opts.agency ?? parsed.agency;
   if (!agencyName || !normaliseAgencyName(agencyName))
@@ -98,25 +133,32 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
     return { file, status: "failed", code: "NO_YEAR", message: `${file}: 未识别出报告年度，请用 --year 指定 (no report year found; give --year)` };
 
   const model: ParsedReport = { ...parsed, agency: agencyName, report_year: year };
-  const findings: Finding[] = [...(parsed.issues ?? [])];
-  if (opts.validate !== false) findings.push(...validate(model));
-
   const entries = Object.entries(parsed.fields).filter(([, v]) => typeof v === "number" && Number.isFinite(v));
   const keys = await fieldKeys(store, entries.map(([id]) => id));
   const now = new Date().toISOString();
   const url = opts.url ?? source.url ?? null;
+  const hints = !!(opts.level || opts.parent || opts.aliases?.length);
+  let cache = agencyCache.get(store.db);
+  if (!cache) { cache = new Map(); agencyCache.set(store.db, cache); }
+  let found: { ref: AgencyRef; byName: boolean } | undefined;
 
   try {
-    return await store.db.transaction().execute(async (trx) => {
-      const db = trx as unknown as Db;
-      const agency = await ensureAgencyIn(db, agencyName, { level: opts.level, parent: opts.parent, aliases: opts.aliases });
-      await db.insertInto("originals").values({ content_hash: hash, bytes: Buffer.from(source.bytes), size: source.bytes.length })
-        .onConflict((oc) => oc.column("content_hash").doNothing()).execute();
-      const same = await db.selectFrom("reports").select(["id", "version", "superseded"])
-        .where("agency_id", "=", agency.id).where("report_year", "=", year).orderBy("version", "desc").execute();
+    const outcome = await withImportTransaction(store, async (ops, db) => {
+      let agency: AgencyRef | undefined = hints ? undefined : cache!.get(agencyName);
+      if (!agency && !hints) {
+        const n = normaliseAgencyName(agencyName);
+        const row = await ops.findAgency(n);
+        if (row) { agency = { id: row.id, name: row.name }; found = { ref: agency, byName: row.name === n }; }
+      }
+      if (!agency) {
+        const row = await ensureAgencyIn(db, agencyName, { level: opts.level, parent: opts.parent, aliases: opts.aliases });
+        agency = { id: row.id, name: row.name };
+      }
+      await ops.insertOriginal(hash, Buffer.isBuffer(source.bytes) ? source.bytes : Buffer.from(source.bytes), source.bytes.length);
+      const same = await ops.versions(agency.id, year);
       const prev = same.find((r) => r.superseded === 0);
       const version = (same[0]?.version ?? 0) + 1;
-      const ins = await db.insertInto("reports").values({
+      const reportId = await ops.insertReport({
         agency_id: agency.id,
         report_year: year,
         generation: parsed.format,
@@ -130,30 +172,26 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
         blank_json: JSON.stringify(parsed.blank ?? []),
         ambiguous_json: JSON.stringify(parsed.ambiguous ?? []),
         imported_at: now,
-      }).returning("id").executeTakeFirstOrThrow();
-      const reportId = ins.id;
-      if (prev) await db.updateTable("reports").set({ superseded: 1 }).where("id", "=", prev.id).execute();
+      });
+      if (prev) await ops.supersede(prev.id);
 
-      const rows = entries.map(([id, value]) => {
+      const rows: ValueRow[] = entries.map(([id, value]) => {
         const p = parsed.provenance?.[id];
         return { report_id: reportId, field: keys.get(id)!, value, provenance: p ? JSON.stringify(p) : null };
       });
-      const native = sqliteHandle(store.db);
-      if (native) {
-        const st = native.prepare('insert into "values" ("report_id", "field", "value", "provenance") values (?, ?, ?, ?)');
-        for (const r of rows) st.run(r.report_id, r.field, r.value, r.provenance);
-      } else if (rows.length) {
-        // PostgreSQL: four array parameters instead of four per row (parse and bind of hundreds of
-        // parameters cost more than the insert).
-        await sql`insert into "values" ("report_id", "field", "value", "provenance")
-          select * from unnest(${rows.map((r) => r.report_id)}::int[], ${rows.map((r) => r.field)}::int[], ${rows.map((r) => r.value)}::float8[], ${rows.map((r) => r.provenance)}::text[])`.execute(db);
-      }
+      // In key order: SQLite appends to the table's last page instead of splitting pages half-full.
+      rows.sort((a, b) => a.field - b.field);
+      await ops.insertValues(rows);
 
-      const all = [...findings];
+      // The years around, read in this transaction: validation runs once, against the year before when there is one.
+      const around = await ops.currentReports(agency.id, [year - 1, year + 1]);
+      const newest = (y: number) => around.filter((r) => r.report_year === y).sort((a, b) => b.version - a.version)[0];
+      const before = newest(year - 1);
+      const previous = before ? await ops.loadReport(before.id) : undefined;
+      const { own, across } = reportAndAcrossFindings(model, previous, { validate: opts.validate !== false });
+      const all = [...(parsed.issues ?? []), ...own];
       if (prev) {
-        const old = await db.selectFrom("values").innerJoin("field_names", "field_names.id", "values.field")
-          .select(["field_names.name", "values.value"]).where("values.report_id", "=", prev.id).execute();
-        const oldFields = Object.fromEntries(old.map((r) => [r.name, Number(r.value)]));
+        const oldFields = (await ops.loadReport(prev.id)).fields;
         const diff = differingFields(oldFields, Object.fromEntries(entries));
         all.push({
           rule: "STORE-VERSION",
@@ -164,15 +202,19 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
           previous_report: prev.id,
         } as Finding);
       }
-      await replaceFindingsIn(db, reportId, "report", agency.name, year, all, { fresh: true });
-      await refreshAcrossYears(db, agency.id, agency.name, year, { id: reportId, report: model });
+      await replaceFindingsIn(ops, reportId, "report", agency.name, year, all, { fresh: true });
+      await replaceFindingsIn(ops, reportId, "across", agency.name, year, across, { fresh: true });
+      const after = newest(year + 1);
+      if (after) await refreshAcross(ops, after.id, agency.name, year + 1, model);
       return {
         file, status: prev ? "version" : "stored", report_id: reportId, agency: agency.name, year, version,
         supersedes: prev?.id, findings: all.length,
       } satisfies ImportOutcome;
     });
+    if (found?.byName) cache.set(agencyName, found.ref);
+    return outcome;
   } catch (e) {
-    const again = await store.db.selectFrom("reports").select(["id"]).where("content_hash", "=", hash).executeTakeFirst().catch(() => undefined);
+    const again = await Promise.resolve(readOps(store).byHash(hash)).catch(() => undefined);
     // Another process stored the same bytes between our check and our insert: still one report.
     if (again) return { file, status: "duplicate", report_id: again.id };
     throw toStoreError(e, store.display);
@@ -200,7 +242,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportFil
     }
     if (bytes) {
       const hash = contentHash(bytes);
-      const dup = await store.db.selectFrom("reports").select(["id"]).where("content_hash", "=", hash).executeTakeFirst();
+      const dup = await readOps(store).byHash(hash);
       if (dup) outcome = { file, status: "duplicate", report_id: dup.id };
       else {
         let parsed: ParsedReport | undefined;
