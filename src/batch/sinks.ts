@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
@@ -73,25 +74,7 @@ function jsonlSink(out: string, resume: boolean): Sink {
 
 /** RFC 4180 records of a CSV text (quoted fields may hold commas, quotes and newlines). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { row.push(field); field = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field); rows.push(row); row = []; field = "";
-    } else field += ch;
-  }
-  if (field !== "" || row.length) { row.push(field); rows.push(row); }
-  return rows;
+  return parse(text, { bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] }) as string[][];
 }
 
 /** CSV for Excel/WPS: UTF-8 with BOM, CRLF, one row per file, failures in the 错误/error column. */
@@ -103,8 +86,12 @@ function csvSink(out: string, opts: SinkOptions): Sink {
     const whole = readFileSync(out);
     // A record ends at a newline outside quotes; cut back to the last one that parses whole.
     let text = whole.toString("utf8").replace(/^\ufeff/, "");
-    const rows = parseCsv(text);
-    if (!text.endsWith("\n")) { rows.pop(); text = text.slice(0, text.lastIndexOf("\n") + 1); }
+    // A kill can tear the last record (even inside a quoted field): keep whole records only.
+    if (!text.endsWith("\n")) text = text.slice(0, text.lastIndexOf("\n") + 1);
+    let rows: string[][] | undefined;
+    while (!rows) {
+      try { rows = parseCsv(text); } catch { text = text.slice(0, text.lastIndexOf("\n", text.length - 2) + 1); }
+    }
     if (rows.length && rows[0].join(",") !== head.join(",")) {
       throw new InputError("UNREADABLE", `${out}: 无法续跑，已有文件的列与本次不同(检查 --headers) (cannot resume: the existing file has different columns; check --headers)`);
     }

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { readFile, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import ExcelJS from "exceljs";
@@ -158,28 +159,9 @@ export function entryToRow(e: Entry, deadline?: Deadline): Row {
 
 // ---- files ----
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF), a leading BOM dropped. */
+/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF), a leading BOM dropped, empty lines skipped. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") { row.push(cell); cell = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && s[i + 1] === "\n") i++;
-      row.push(cell); rows.push(row); row = []; cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
-  return rows.filter((r) => r.some((c) => c.trim() !== ""));
+  return (parse(text, { bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] }) as string[][]).filter((r) => r.some((c) => c.trim() !== ""));
 }
 
 function cellText(v: ExcelJS.CellValue): string {

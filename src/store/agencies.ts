@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { readFileSync } from "node:fs";
 import type { AgencyLevel } from "./schema.js";
 import { AGENCY_LEVELS } from "./schema.js";
@@ -168,7 +169,12 @@ export async function loadAgenciesCsv(store: Store, file: string): Promise<numbe
   } catch {
     throw new StoreError("BAD_INPUT", `${file}: 无法读取机关名录文件 (cannot read agencies CSV)`);
   }
-  const rows = parseCsvText(text);
+  let rows: string[][];
+  try {
+    rows = (parse(text, { relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] }) as string[][]).filter((r) => r.some((c) => c.trim() !== ""));
+  } catch (e) {
+    throw new StoreError("BAD_INPUT", `${file}: 机关名录不是有效的 CSV：${(e as Error).message} (agencies CSV is not valid CSV)`);
+  }
   if (rows.length === 0) throw new StoreError("BAD_INPUT", `${file}: 机关名录为空 (empty agencies CSV)`);
   const head = rows[0].map((h) => h.trim().toLowerCase());
   const col = (...names: string[]) => head.findIndex((h) => names.includes(h));
@@ -193,30 +199,6 @@ export async function loadAgenciesCsv(store: Store, file: string): Promise<numbe
   return n;
 }
 
-/** Minimal RFC 4180 reader (quoted fields, doubled quotes, CRLF). */
-function parseCsvText(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"') { if (text[i + 1] === '"') { cell += '"'; i++; } else q = false; }
-      else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ",") { row.push(cell); cell = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell); cell = "";
-      if (row.some((c) => c !== "")) rows.push(row);
-      row = [];
-    } else cell += ch;
-  }
-  row.push(cell);
-  if (row.some((c) => c !== "")) rows.push(row);
-  return rows;
-}
 
 /** Every agency under one (children, grandchildren, …), the agency itself excluded. */
 export async function descendants(store: Store, id: number): Promise<AgencyRow[]> {
