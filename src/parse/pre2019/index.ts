@@ -21,7 +21,8 @@ interface Table {
   rows: TextRow[];
 }
 
-const isDigits = (s: string) => /^\d+$/.test(s);
+/** Digits as run together, decimals included (收费减免金额 0.12 | 0.19 printed 0.120.19): the solver splits them. */
+const isDigits = (s: string) => /^\d+(?:\.\d+)*$/.test(s);
 
 export function readPre2019(doc: Document): Extraction {
   const ex = emptyExtraction();

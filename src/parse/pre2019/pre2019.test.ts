@@ -204,3 +204,25 @@ test("matches the labels of a traditional national table in a real grid (7.告�
   assert.equal(ex.fields["review.reconsideration.corrected"], 2);
   assert.deepEqual(ex.issues.filter((i) => i.rule === "UNKNOWN-ROW"), []);
 });
+
+test("a run-together 福建 total is not split by the national table's sum when a row of its sum is blank (受理…总数条165179, 电子邮件 blank)", () => {
+  // The 福建 A sum needs the blank 电子邮件 row; the national PRE-RECEIVED has no e-mail term and
+  // would pick 1 | 65179 (1 = 1 + 0 + 0 + 0). Nothing printed decides the split: ambiguous.
+  const text = "附表：政府信息公开情况统计表指标名称计量单位2015年度历年累计受理依申请公开信息总数条165179其中：1.当面申请数条162.传真申请数条003.电子邮件申请数条4.网上申请数条095.信函申请数条00对申请的答复总数条00\n";
+  const ex = readPre2019(doc("fj-run-together.txt", text));
+  assert.equal(ex.fields["requests.received.total"], undefined);
+  assert.ok(ex.ambiguous.includes("requests.received.total"));
+  assert.ok(ex.blank.includes("requests.received.email"));
+  assert.equal(ex.fields["cumulative.requests.received.online"], 9);
+});
+
+test("收费减免金额 with decimals in both columns run together (0.120.19) is split by the solver or declared ambiguous, never dropped", () => {
+  const text = "附表：政府信息公开情况统计表指标名称计量单位2015年度历年累计行政诉讼数件00政府信息公开收费减免金额元0.120.19\n";
+  const ex = readPre2019(doc("fj-run-together.txt", text));
+  for (const id of ["fees.fee_and_waiver_yuan", "cumulative.fees.fee_and_waiver_yuan"]) assert.ok(ex.ambiguous.includes(id), id);
+  assert.ok(!ex.blank.includes("cumulative.fees.fee_and_waiver_yuan"));
+  // When the identities leave one split, it is read: 12.19 is 1 | 2.19 (12.1 | 9 would make 历年累计 < 本年).
+  const one = readPre2019(doc("fj-run-together.txt", text.replace("0.120.19", "12.19")));
+  assert.equal(one.fields["fees.fee_and_waiver_yuan"], 1);
+  assert.equal(one.fields["cumulative.fees.fee_and_waiver_yuan"], 2.19);
+});
