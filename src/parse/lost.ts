@@ -165,7 +165,8 @@ export function placeLost(rows: LostRow[], known: Record<FieldId, number>, gener
       // Still certain: a row whose last printed value is the sum of the others ends in its total.
       const last = r.values[r.values.length - 1];
       const rest = r.values.slice(0, -1).reduce((a, b) => a + b, 0);
-      const totalLast = /\.total$/.test(r.fields[r.fields.length - 1]) && r.values.length >= 2 && Math.abs(rest - last) < 1e-9;
+      // (A row of zeros is no evidence: its last 0 may as well be any cell.)
+      const totalLast = /\.total$/.test(r.fields[r.fields.length - 1]) && r.values.length >= 2 && last !== 0 && Math.abs(rest - last) < 1e-9;
       if (totalLast) {
         const f = r.fields[r.fields.length - 1];
         out.values[f] = last;

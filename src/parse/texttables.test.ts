@@ -176,3 +176,17 @@ test("table 四's data row keeps a blank first and last cell ( | 3 | … | )", a
   assert.equal(r.fields["review.litigation_after.pending"], 0);
   assert.ok(r.blank.includes("review.litigation_after.total"));
 });
+
+test("a lost row of zeros does not put its last 0 in the total when nothing fits (二、上年结转… | 0 | 0)", async () => {
+  const { placeLost } = await import("./lost.js");
+  const cols = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"];
+  const fields = cols.map((c) => `applications.carried_in.${c}`);
+  // 本年新收 0 + 上年结转 ? = 办理结果 5 + 结转 0 in the 总计 column: no placement of 0, 0 balances it.
+  const known = { "applications.new.total": 0, "applications.result.total.total": 5, "applications.carried_out.total": 0 };
+  const r = placeLost([{ fields, values: [0, 0], raw: ["0", "0"], source: "表三 二、上年结转" }], known, "2021");
+  assert.equal(r.values["applications.carried_in.total"], undefined);
+  assert.ok(r.ambiguous.includes("applications.carried_in.total"));
+  // A non-zero last value equal to the sum of the others is still read as the total.
+  const s = placeLost([{ fields, values: [2, 3, 5], raw: ["2", "3", "5"], source: "表三 二、上年结转" }], { ...known, "applications.result.total.total": 9 }, "2021");
+  assert.equal(s.values["applications.carried_in.total"], 5);
+});

@@ -9,7 +9,7 @@ import { reportModel, type Blanks, type Magnitude, type ModelKind } from "./mode
  * differs from the model. Only the run-together form may leave a cell undecided (declared in
  * `ambiguous`); a wrong value is always a defect, as is a value the model does not have.
  */
-export async function roundTripProblems(model: ReportModel, form: Form, opts: RenderOptions & { encoding?: "utf-8" | "gbk" } = {}): Promise<string[]> {
+export async function roundTripProblems(model: ReportModel, form: Form, opts: RenderOptions & { encoding?: "utf-8" | "gbk"; undecided?: boolean } = {}): Promise<string[]> {
   const input = opts.encoding === "gbk" ? renderBytes(model, form, opts) : render(model, form, opts);
   const parsed = await parseReport(input, { filename: `roundtrip.${form}` });
   const problems: string[] = [];
@@ -19,7 +19,7 @@ export async function roundTripProblems(model: ReportModel, form: Form, opts: Re
   for (const [id, v] of Object.entries(model.fields)) {
     const got = parsed.fields[id];
     if (got === v) continue;
-    if (got === undefined && form === "run-together" && ambiguous.has(id)) continue;
+    if (got === undefined && (form === "run-together" || opts.undecided) && ambiguous.has(id)) continue;
     problems.push(got === undefined ? `${id}: missing (model ${v})${ambiguous.has(id) ? " [ambiguous]" : ""}` : `${id}: parsed ${got}, model ${v}`);
   }
   for (const id of Object.keys(parsed.fields)) if (!(id in model.fields)) problems.push(`${id}: parsed ${parsed.fields[id]}, blank in the model`);

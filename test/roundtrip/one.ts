@@ -12,7 +12,7 @@ for (const form of forms) {
   const t = Date.now();
   let fails = 0;
   for (const [i, m] of models.entries()) {
-    const p = await roundTripProblems(m, form, { sign: i % 2 ? "zengjian" : "minus", traditional: !!process.env.TRAD });
+    const p = await roundTripProblems(m, form, { sign: i % 2 ? "zengjian" : "minus", traditional: !!process.env.TRAD, undecided: !!process.env.UNDECIDED });
     if (p.length && fails++ === 0) console.log(form, "sample", i, p.slice(0, 6), "\n  fields:", JSON.stringify(m.fields).slice(0, 400));
   }
   console.log(form, `${fails}/${n} failed`, Math.round((Date.now() - t) / n), "ms/run");
