@@ -178,5 +178,24 @@ function detectAgencyHead(text: string): string | null {
     return governmentOf(title, text);
   }
   const one = title ?? pub;
-  return one ? governmentOf(one, text) : null;
+  return one ? governmentOf(one, text) : selfNamed(text);
+}
+
+/**
+ * Last resort for reports that never print their own name as a title: the report speaks of itself
+ * as 我区/本县/我市 and names that place again and again (卫滨区共保留…, 卫滨区在服务大厅…). The
+ * place named most often, at least three times, with the same unit as the self-reference, is the
+ * reporting government.
+ */
+function selfNamed(text: string): string | null {
+  const self = /(?:我|本|全)(区|县|市)/.exec(text)?.[1];
+  if (!self) return null;
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(new RegExp(`([\\u4e00-\\u9fa5]{2,4}?${self})(?:人民政府|政府|共|在|按|自|的|各|全|将|已|坚持|围绕|认真)`, "g"))) {
+    const name = m[1].replace(/^(?:我|本|全|各|经过|以来|做好|关于)/, "");
+    if (name.length < 2 || /^(?:全|各|本|我|该|市|县|区)/.test(name)) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return best && best[1] >= 3 ? `${best[0]}人民政府` : null;
 }
