@@ -1,11 +1,13 @@
 import type { Kysely, KyselyConfig, Migration } from "kysely";
 import { connect, migrate, parseTarget, type Engine } from "./engine.js";
 import { storeInit } from "./migrations/0001_store_init.js";
+import { valuesByField } from "./migrations/0002_values_by_field.js";
 import type { StoreDB } from "./schema.js";
 
 /** The store's own migrations. Names 0001–0099 belong to the store; other capabilities use 0100 and up. */
 export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_store_init": storeInit,
+  "0002_values_by_field": valuesByField,
 };
 
 export const DEFAULT_DB = "gongkai.db";
