@@ -1,5 +1,6 @@
 import { applies, evalExpr, holds, relationFields, relationsFor, type Expr, type Relation } from "../model/rules.js";
 import type { FieldId, Finding, Generation, Provenance } from "../model/types.js";
+import { solveRuns, type DigitRun } from "./solve.js";
 
 /**
  * Rows whose blank cells were dropped with their separators (spec §7 item 5): `| 821 | 35 | 2 |
@@ -28,6 +29,8 @@ export interface PlaceResult {
   ambiguous: FieldId[];
   provenance: Record<FieldId, Provenance>;
   issues: Finding[];
+  /** placed: the search ran to its end and some placement fits; none: no placement fits; cut: search cut short (or nothing usable). */
+  status: "placed" | "none" | "cut";
 }
 
 /** Above this many placements a row is not enumerated. */
@@ -54,7 +57,7 @@ function binomial(n: number, k: number): number {
 }
 
 export function placeLost(rows: LostRow[], known: Record<FieldId, number>, generation: Generation): PlaceResult {
-  const out: PlaceResult = { values: {}, blank: [], ambiguous: [], provenance: {}, issues: [] };
+  const out: PlaceResult = { values: {}, blank: [], ambiguous: [], provenance: {}, issues: [], status: "cut" };
   if (!rows.length) return out;
   const usable = rows.filter((r) => r.values.length > 0 && r.values.length < r.fields.length && binomial(r.fields.length, r.values.length) <= MAX_PLACEMENTS);
   for (const r of rows) if (!usable.includes(r)) out.ambiguous.push(...r.fields);
@@ -159,6 +162,7 @@ export function placeLost(rows: LostRow[], known: Record<FieldId, number>, gener
   };
   search(0);
 
+  if (usable.length) out.status = !exhausted ? "cut" : solutions === 0 ? "none" : "placed";
   if (!exhausted || solutions === 0) {
     // Nothing fits (the report errs) or the search was cut short: positions stay unknown.
     for (const r of usable) {
@@ -208,4 +212,104 @@ export function placeLost(rows: LostRow[], known: Record<FieldId, number>, gener
     }
   }
   return out;
+}
+
+/**
+ * Rows printed as fewer whitespace-separated numbers than cells have two readings (spec §7 items 4
+ * and 5): digits run together (`18 0` = 1 | 8 | 0) or blank cells dropped with their separators
+ * (`18 0` = 18 | blank | 0, or another placement). Each reading is tried over all the rows at once;
+ * one that no split or placement satisfies drops out. A cell keeps a value only when every reading
+ * left standing gives it that value; where they disagree it is declared ambiguous, never guessed.
+ * `dual` indexes the runs that can also be read as dropped blanks (every token one cell as printed).
+ */
+export interface Weighed {
+  /** Indexes (into runs) of the dual rows settled here: the caller drops them from its runs. */
+  rows: number[];
+  values: Record<FieldId, number>;
+  blank: FieldId[];
+  ambiguous: FieldId[];
+  provenance: Record<FieldId, Provenance>;
+  issues: Finding[];
+}
+
+/** A token a report could print in one cell: no leading zeros (`00`, `010` are run together). */
+export function oneCell(token: string): number | undefined {
+  return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(token) ? Number(token) : undefined;
+}
+
+export function weighReadings(runs: DigitRun[], lost: LostRow[], values: Record<FieldId, number>, blank: FieldId[], generation: Generation, eligible: (r: DigitRun) => boolean = () => true): Weighed | undefined {
+  const base: Record<FieldId, number> = { ...Object.fromEntries(blank.map((id) => [id, 0])), ...values };
+  const asLost = (r: DigitRun): LostRow => ({ fields: r.fields, values: r.tokens.map((t) => oneCell(t)!), raw: r.tokens, source: r.source, offset: r.offset });
+  // A row's blanks-dropped reading must fit the identities it can be checked on alone (cheap, sound).
+  const dual = runs
+    .map((r, i) => i)
+    .filter((i) => {
+      const r = runs[i];
+      if (!eligible(r) || r.tokens.length >= r.fields.length || !r.tokens.every((t) => oneCell(t) !== undefined)) return false;
+      const known = Object.fromEntries(Object.entries(base).filter(([id]) => !r.fields.includes(id)));
+      return placeLost([asLost(r)], known, generation).status !== "none";
+    });
+  if (!dual.length) return undefined;
+  // Readings: which dual rows are read as dropped blanks. All combinations for a few rows, else
+  // none, all, and each one alone.
+  const masks: boolean[][] = [];
+  if (dual.length <= 3) for (let m = 0; m < 1 << dual.length; m++) masks.push(dual.map((_, j) => !!(m & (1 << j))));
+  else {
+    masks.push(dual.map(() => false), dual.map(() => true));
+    for (let j = 0; j < dual.length; j++) masks.push(dual.map((_, k) => k === j));
+  }
+  const dualFields = dual.flatMap((i) => runs[i].fields);
+  type Outcome = Map<FieldId, string>;
+  const readings: { mask: boolean[]; out: Outcome; prov: Record<FieldId, Provenance> }[] = [];
+  for (const mask of masks) {
+    const b = new Set(dual.filter((_, j) => mask[j]));
+    const rs = runs.filter((_, i) => !b.has(i));
+    const ls = [...lost, ...[...b].map((i) => asLost(runs[i]))];
+    const r = rs.length ? solveRuns(rs, values, generation) : undefined;
+    if (r?.issues.some((x) => x.rule === "SPLIT-UNSOLVED")) continue;
+    let p: PlaceResult | undefined;
+    if (ls.length) {
+      const lostFields = new Set(ls.flatMap((l) => l.fields));
+      const known = Object.fromEntries(Object.entries({ ...base, ...(r?.values ?? {}) }).filter(([id]) => !lostFields.has(id)));
+      p = placeLost(ls, known, generation);
+      if (p.status === "none") continue;
+    }
+    const out: Outcome = new Map();
+    for (const f of dualFields) {
+      const v = r?.values[f] ?? p?.values[f];
+      out.set(f, v !== undefined ? String(v) : p?.blank.includes(f) ? "blank" : "?");
+    }
+    readings.push({ mask, out, prov: { ...(p?.provenance ?? {}), ...(r?.provenance ?? {}) } });
+  }
+  // Only the run-together reading stands (or none does): the solver's own reading is kept as is.
+  if (!readings.some((x) => x.mask.some(Boolean))) return undefined;
+  const w: Weighed = { rows: dual, values: {}, blank: [], ambiguous: [], provenance: {}, issues: [] };
+  for (const i of dual) {
+    const run = runs[i];
+    const open: FieldId[] = [];
+    for (const f of run.fields) {
+      const seen = new Set(readings.map((x) => x.out.get(f)!));
+      const v = [...seen][0];
+      if (seen.size !== 1 || v === "?") open.push(f);
+      else if (v === "blank") w.blank.push(f);
+      else {
+        w.values[f] = Number(v);
+        w.provenance[f] = readings.find((x) => x.prov[f])?.prov[f] ?? { method: "solved", source: run.source, raw: run.raw, offset: run.offset };
+      }
+    }
+    w.ambiguous.push(...open);
+    if (open.length) {
+      const j = dual.indexOf(i);
+      const kinds = new Set(readings.map((x) => x.mask[j]));
+      w.issues.push({
+        rule: kinds.size > 1 ? "SPLIT-AMBIGUOUS" : "CELLS-LOST",
+        severity: "warning",
+        message: kinds.size > 1
+          ? `${run.source}: 「${run.raw}」可读作数字连写，也可读作空白单元格被省略，勾稽关系不能区分，不作猜测 (readable as digits run together or as blank cells dropped; the identities do not tell; not guessed)`
+          : `${run.source}: 「${run.raw}」${kinds.has(true) ? "空白单元格的位置丢失" : "连写数字有多种拆分"}，勾稽关系不能确定 (the identities do not settle the cells; not guessed)`,
+        fields: open,
+      });
+    }
+  }
+  return w;
 }

@@ -190,3 +190,32 @@ test("a lost row of zeros does not put its last 0 in the total when nothing fits
   const s = placeLost([{ fields, values: [2, 3, 5], raw: ["2", "3", "5"], source: "表三 二、上年结转" }], { ...known, "applications.result.total.total": 9 }, "2021");
   assert.equal(s.values["applications.carried_in.total"], 5);
 });
+
+const SPACED_T2 = (row: string) => `某某局2021年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 0 3 5
+${row}
+第二十条第（五）项
+信息内容 本年处理决定数量
+行政许可 8
+`;
+
+test("a spaced row with fewer numbers than cells is not split when it may as well have dropped its blank cells", async () => {
+  // Round-trip sample (2021, spaces, blank cells): 18 | blank | 0 was read 1 | 8 | 0.
+  const r = await parseReport(SPACED_T2("行政规范性文件 18 0"), { filename: "x.txt" });
+  for (const id of ["proactive.normative_docs.issued", "proactive.normative_docs.repealed", "proactive.normative_docs.in_force"]) {
+    assert.equal(r.fields[id], undefined, id);
+    assert.ok(r.ambiguous.includes(id), id);
+  }
+  assert.ok(r.issues.some((i) => i.rule === "SPLIT-AMBIGUOUS" && i.fields?.includes("proactive.normative_docs.issued")));
+  assert.equal(r.fields["proactive.rules.repealed"], 3);
+});
+
+test("a token no cell prints (leading zero) keeps the run-together reading", async () => {
+  const r = await parseReport(SPACED_T2("行政规范性文件 010 5"), { filename: "x.txt" });
+  assert.equal(r.fields["proactive.normative_docs.issued"], 0);
+  assert.equal(r.fields["proactive.normative_docs.repealed"], 10);
+  assert.equal(r.fields["proactive.normative_docs.in_force"], 5);
+});

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fieldDef, namedSet, type FieldId, type Generation, type Provenance } from "../model/index.js";
 import { CELL_UNITS, convertUnit, parseCell } from "./cells.js";
-import type { LostRow } from "./lost.js";
+import { oneCell, weighReadings, type LostRow } from "./lost.js";
 import type { DigitRun } from "./solve.js";
 import { table2, table3, table4, T4_HEADER_WORDS, type RowSpec } from "./labels.js";
 
@@ -409,6 +409,25 @@ function readTable4(ctx: Ctx, from: number): number {
   return p + part.replace(/[\s|]/g, "").length;
 }
 
+/**
+ * Rows printed as fewer space- or line-separated numbers than cells: run together, or blank cells
+ * dropped? Where both readings stand and disagree the cells are ambiguous (lost.ts weighReadings);
+ * the rows settled here leave the runs, the rest go to the solver as before.
+ */
+function weigh(out: TableRead, generation: Generation): void {
+  // A page that runs digits together somewhere (a token no cell prints: `01`, `0000000`) lost its
+  // separators, not its blanks: its short rows stay run together, as the labelled pages read.
+  if (out.runs.some((r) => r.tokens.some((t) => oneCell(t) === undefined))) return;
+  const w = weighReadings(out.runs, out.lost, out.values, out.blank, generation, (r) => !r.fields.some((f) => out.units[f] !== undefined));
+  if (!w) return;
+  out.runs = out.runs.filter((_, i) => !w.rows.includes(i));
+  Object.assign(out.values, w.values);
+  Object.assign(out.provenance, w.provenance);
+  out.blank.push(...w.blank);
+  out.ambiguous.push(...w.ambiguous);
+  for (const x of w.issues) out.notes.push({ rule: x.rule, message: x.message, fields: x.fields ?? [] });
+}
+
 /** Reads tables 二, 三, 四 of a 2019/2021 report from its text. */
 export function readTextTables(text: string, generation: Generation, method: "table" | "text" = "text"): TableRead {
   const out = emptyRead();
@@ -418,6 +437,7 @@ export function readTextTables(text: string, generation: Generation, method: "ta
   const t2end = readTable2(ctx, generation, t3Anchor >= 0 ? t3Anchor : s.sq.length);
   const t3end = readTable3(ctx, generation, Math.max(0, t2end));
   readTable4(ctx, t3end >= 0 ? t3end : Math.max(0, t2end));
+  weigh(out, generation);
   out.blank = [...new Set(out.blank)].filter((id) => out.values[id] === undefined);
   out.ambiguous = [...new Set(out.ambiguous)];
   return out;
