@@ -17,7 +17,7 @@ import { isPostgres } from "../engine.js";
 export const valuesByField: Migration = {
   async up(db: Kysely<any>) {
     if (!isPostgres(db)) return;
-    await sql`create index "values_field_report" on "values" ("field", "report_id") include ("value")`.execute(db);
+    await sql`create index if not exists "values_field_report" on "values" ("field", "report_id") include ("value")`.execute(db);
     await sql`alter table "values" set (autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)`.execute(db);
   },
   async down(db: Kysely<any>) {
