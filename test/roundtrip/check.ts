@@ -20,9 +20,11 @@ export async function roundTripProblems(model: ReportModel, form: Form, opts: Re
     const got = parsed.fields[id];
     if (got === v) continue;
     if (got === undefined && (form === "run-together" || opts.undecided) && ambiguous.has(id)) continue;
+    // Where blanks lose their places only zeros go blank (zero-cells): a 0 read as blank is no error.
+    if (got === undefined && opts.undecided && v === 0 && parsed.blank.includes(id)) continue;
     problems.push(got === undefined ? `${id}: missing (model ${v})${ambiguous.has(id) ? " [ambiguous]" : ""}` : `${id}: parsed ${got}, model ${v}`);
   }
-  for (const id of Object.keys(parsed.fields)) if (!(id in model.fields)) problems.push(`${id}: parsed ${parsed.fields[id]}, blank in the model`);
+  for (const id of Object.keys(parsed.fields)) if (!(id in model.fields) && !(opts.undecided && parsed.fields[id] === 0)) problems.push(`${id}: parsed ${parsed.fields[id]}, blank in the model`);
   for (const f of validate(parsed)) if (f.severity === "error") problems.push(`validate ${f.rule}: ${f.message}`);
   return problems;
 }
