@@ -82,7 +82,10 @@ export function mergeProse(tables: Extraction, prose: Extraction, opts: MergeOpt
       if (Math.abs(tv - pv) > 1e-6 && !agreesOtherwise(id, pv, tables.fields)) out.issues.push(textTable(id, pv, tv));
       continue;
     }
-    if (opts.weighed?.includes(id)) continue;
+    // A cell the tables print but could not read unambiguously is not filled from prose: the
+    // figures a split agrees with were already used as hints, so a prose figure here matches no
+    // reading of the digits (weighed) or the table itself is in doubt.
+    if (opts.weighed?.includes(id) || tables.ambiguous.includes(id)) continue;
     if ((FILL_UNLESS[id] ?? []).some((other) => tables.fields[other] !== undefined)) continue;
     out.fields[id] = pv;
     out.provenance[id] = prose.provenance[id];
