@@ -68,8 +68,10 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<{ 
         if (!current || msg.id !== current.id) return;
         clearTimeout(current.timer);
         current = undefined;
-        opts.onOutcome(msg.outcome);
+        // The worker gets its next file before this thread writes the result out: it never waits
+        // on the export.
         feed();
+        opts.onOutcome(msg.outcome);
       });
       worker.on("error", (e) => fail("CRASH", `${current?.file}: 解析进程崩溃 (worker crashed: ${e.message})`));
       worker.on("exit", () => { if (current) fail("CRASH", `${current.file}: 解析进程意外退出 (worker exited)`); else finish(); });
