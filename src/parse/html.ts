@@ -36,12 +36,15 @@ export interface HtmlContent {
 
 /** Metadata some CMSs keep only in <head>: title and publishing body, surfaced as the first lines. */
 function headLines($: cheerio.CheerioAPI): string[] {
+  // Only <head> is searched: a selector over the whole page costs as much as reading it.
+  const head = $("head").first();
+  const meta = (name: string) => head.find(`meta[name="${name}"]`).attr("content");
   const lines: string[] = [];
-  const title = $('meta[name="ArticleTitle"]').attr("content") || $("title").first().text();
+  const title = meta("ArticleTitle") || head.find("title").first().text();
   if (title?.trim()) lines.push(`标题: ${title.trim()}`);
-  const source = $('meta[name="ContentSource"]').attr("content");
+  const source = meta("ContentSource");
   if (source?.trim()) lines.push(`发布机构: ${source.trim()}`);
-  const date = $('meta[name="PubDate"]').attr("content");
+  const date = meta("PubDate");
   if (date?.trim()) lines.push(`发布时间: ${date.trim()}`);
   return lines;
 }
