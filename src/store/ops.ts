@@ -2,40 +2,18 @@ import type Database from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import type { Generation, ParsedReport } from "../model/index.js";
 import type { AgencyRow } from "./agencies.js";
-import type { StoreDB } from "./schema.js";
+import type { FindingsTable, ReportsTable, StoreDB, ValuesTable } from "./schema.js";
 
 type Db = Kysely<StoreDB>;
 type Awaitable<T> = T | Promise<T>;
 
-export interface ValueRow { report_id: number; field: number; value: number; provenance: string | null }
+export type ValueRow = ValuesTable;
 
-export interface FindingRow {
-  report_id: number;
-  source: string;
-  rule: string;
-  severity: string;
-  message: string;
-  message_en: string | null;
-  fields_json: string;
-  numbers_json: string;
-  fingerprint: string;
-}
+/** A finding row as inserted (the schema's row without its generated id). */
+export type FindingRow = Omit<FindingsTable, "id">;
 
-export interface ReportInsert {
-  agency_id: number;
-  report_year: number;
-  generation: string | null;
-  printed_agency: string | null;
-  source_file: string;
-  source_url: string | null;
-  content_hash: string;
-  version: number;
-  superseded: number;
-  supersedes_id: number | null;
-  blank_json: string;
-  ambiguous_json: string;
-  imported_at: string;
-}
+/** A report row as inserted. */
+export type ReportInsert = Omit<ReportsTable, "id">;
 
 export type StoredModel = ParsedReport & { agency_id: number };
 
