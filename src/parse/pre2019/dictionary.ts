@@ -92,6 +92,21 @@ export function lookupLabel(label: string): Entry | undefined {
  * The row a label stands for. Labels shared by two rows (`（二）被依法纠错数` under 四 and 五) are
  * resolved by position: the first candidate after the previous row, else the first one.
  */
+/**
+ * Gives a table row its field id, resolving its label after the previous row (`lastOrder`); a known
+ * label that stands for no row here is a heading. Returns the order to resolve the next row after.
+ */
+export function assignRow(row: { id?: string; heading: boolean }, entry: Entry | undefined, lastOrder: number): number {
+  if (!entry) return lastOrder;
+  const cand = resolve(entry, lastOrder);
+  if (!cand) {
+    row.heading = true;
+    return lastOrder;
+  }
+  row.id = cand.id;
+  return cand.order;
+}
+
 export function resolve(e: Entry, lastOrder: number): Candidate | undefined {
   if (e.candidates.length <= 1) return e.candidates[0];
   const after = e.candidates.filter((c) => c.order > lastOrder).sort((a, b) => a.order - b.order);

@@ -1,6 +1,6 @@
 import { labelKey } from "../normalise.js";
 import type { TableGrid } from "../document.js";
-import { lookupLabel, PLAN, resolve } from "./dictionary.js";
+import { assignRow, lookupLabel, PLAN } from "./dictionary.js";
 import type { TextRow } from "./rows.js";
 
 /**
@@ -47,13 +47,7 @@ export function readGrid(t: TableGrid): GridTable | undefined {
       const entry = lookupLabel(label);
       const tokens = valueCols.map((c) => (cells[c] ?? "").trim());
       const row = { label: labelKey(label), heading: false, unknown: !entry, tokens, raw: line, offset, cells: tokens, ...(unitCol >= 0 && cells[unitCol] ? { unit: labelKey(cells[unitCol]) } : {}) } as GridTable["rows"][number];
-      if (entry) {
-        const cand = resolve(entry, lastOrder);
-        if (cand) {
-          row.id = cand.id;
-          lastOrder = cand.order;
-        } else row.heading = true;
-      }
+      lastOrder = assignRow(row, entry, lastOrder);
       rows.push(row);
     }
     if (!rows.some((x) => x.id)) return undefined;

@@ -1,4 +1,4 @@
-import { labelAt, PLAN, resolve, type Entry } from "./dictionary.js";
+import { assignRow, labelAt, PLAN, type Entry } from "./dictionary.js";
 import type { FieldId } from "../../model/index.js";
 import { parseCell } from "../cells.js";
 
@@ -148,13 +148,7 @@ function readRows(text: string, c: string, map: number[], start: number, columns
     if (piped) {
       const offset = map[rowStart] ?? text.length;
       const row: TextRow = { label, heading: false, unknown: !entry, tokens: piped.cells, positional: true, raw: text.slice(offset, piped.lineEnd), offset, ...(piped.unit ? { unit: piped.unit } : {}) };
-      if (entry) {
-        const cand = resolve(entry, lastOrder);
-        if (cand) {
-          row.id = cand.id;
-          lastOrder = cand.order;
-        } else row.heading = true;
-      }
+      lastOrder = assignRow(row, entry, lastOrder);
       rows.push(row);
       p = piped.next;
       continue;
@@ -176,13 +170,7 @@ function readRows(text: string, c: string, map: number[], start: number, columns
     const offset = map[rowStart] ?? text.length;
     const rawEnd = valEnd > rowStart ? map[valEnd - 1] + 1 : map[e - 1] + 1;
     const row: TextRow = { label, heading: false, unknown: !entry, tokens, raw: text.slice(offset, rawEnd), offset, ...(unit ? { unit } : {}) };
-    if (entry) {
-      const cand = resolve(entry, lastOrder);
-      if (cand) {
-        row.id = cand.id;
-        lastOrder = cand.order;
-      } else row.heading = true;
-    }
+    lastOrder = assignRow(row, entry, lastOrder);
     rows.push(row);
     if (valEnd <= rowStart) break;
     p = Math.max(valEnd, e);
