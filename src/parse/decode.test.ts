@@ -44,3 +44,19 @@ test("a report that stops before its statistics tables is incomplete, not clean"
   const whole = await parseReport(TEXT_2023, { filename: "page.txt" });
   assert.ok(!whole.issues.some((i) => i.rule === "INCOMPLETE"));
 });
+
+test("a page nested far deeper than any real one is refused before the HTML parser sees it", async () => {
+  const deep = `<html><body>${"<div>".repeat(100_000)}2023年度政府信息公开工作年度报告${"</div>".repeat(100_000)}</body></html>`;
+  await assert.rejects(parseReport(deep, { filename: "deep.html" }), (e: unknown) => e instanceof InputError && e.code === "NOT_REPORT" && /deep\.html: HTML 元素嵌套/.test(e.message));
+  // Unclosed paragraphs and line breaks are no depth at all.
+  const flat = `<html><body><p>2023年度政府信息公开工作年度报告${"<p>一段<br>".repeat(30_000)}</body></html>`;
+  const r = await parseReport(flat, { filename: "flat.html" });
+  assert.equal(r.report_year, 2023);
+});
+
+test("a digit run longer than its cells could print is declared unreadable, not searched", async () => {
+  const text = `2023年度政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量${"1234567890".repeat(30)}\n`;
+  const r = await parseReport(text, { filename: "long.txt" });
+  assert.equal(r.fields["applications.new.total"], undefined);
+  assert.ok(r.ambiguous.includes("applications.new.total"));
+});

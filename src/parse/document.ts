@@ -45,7 +45,7 @@ const WORD_ARTIFACTS = /<!--\[(?:if [^\]]*|endif)\]-->|<!\[(?:if [^\]]*|endif)\]
 /** Decoded text (HTML or plain) to the Document every reader works on. */
 export function toDocument(decoded: string, file: string): Document {
   if (looksLikeHtml(decoded)) {
-    const { text, tables } = htmlToContent(decoded);
+    const { text, tables } = htmlToContent(decoded, file);
     return { file, format: "html", text, tables };
   }
   const text = normaliseText(decoded.replace(WORD_ARTIFACTS, "")).replace(/[ \t\f\v]+\n/g, "\n");

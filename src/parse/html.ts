@@ -1,4 +1,5 @@
 import * as cheerio from "cheerio";
+import { InputError } from "./decode.js";
 import { looksTraditional, normaliseText } from "./normalise.js";
 import type { TableGrid } from "./document.js";
 
@@ -49,7 +50,31 @@ function headLines($: cheerio.CheerioAPI): string[] {
   return lines;
 }
 
-export function htmlToContent(html: string): HtmlContent {
+/**
+ * Elements whose end tag is optional or that never nest: a page may leave them open without any
+ * real depth (the parser closes them itself).
+ */
+const SHALLOW = new Set(["p", "li", "td", "th", "tr", "tbody", "thead", "tfoot", "colgroup", "col", "option", "optgroup", "dt", "dd", "rt", "rp", "html", "head", "body", "br", "img", "meta", "link", "hr", "input", "wbr", "area", "base", "source", "track", "embed", "param", "o:p"]);
+/** Far beyond any real page (a few hundred at most); the HTML parser's cost grows with the square of it. */
+const MAX_NESTING = 20_000;
+
+/** Deepest nesting of the page's elements, counted on the raw tags (linear, before any parsing). */
+function nestingDepth(html: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const name = m[2].toLowerCase();
+    if (SHALLOW.has(name) || m[3]) continue;
+    depth = m[1] ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > max) max = depth;
+  }
+  return max;
+}
+
+export function htmlToContent(html: string, file = "input"): HtmlContent {
+  if (nestingDepth(html) > MAX_NESTING) {
+    throw new InputError("NOT_REPORT", `${file}: HTML 元素嵌套超过 ${MAX_NESTING} 层，不是正常网页 (HTML nested more than ${MAX_NESTING} levels deep: not a real page)`);
+  }
   const $ = cheerio.load(html, { scriptingEnabled: false } as cheerio.CheerioOptions);
   // Whether text is traditional is a property of the page, not of each piece: a cell of 減2 or
   // 7.告知作出更改補充數 alone has no character that gives it away.

@@ -66,9 +66,14 @@ function cellValue(s: string, id: FieldId): number | undefined {
  * All splits of a run: how many cells each token holds, then how each token's digits divide.
  * One shared buffer, copied only for complete splits (this is the parser's hottest loop).
  */
+/** No statistics cell of these reports prints more digits (hundreds of millions of 元 at most). */
+const MAX_CELL_CHARS = 12;
+
 function enumerate(run: DigitRun): Candidate[] | undefined {
   const out: Candidate[] = [];
   const n = run.fields.length;
+  // A run longer than its cells could ever print is no table row (or not this one): not enumerated.
+  if (run.tokens.join("").length > n * MAX_CELL_CHARS) return undefined;
   const buf: number[] = new Array(n);
   let overflow = false;
   // Cells left for token ti onward, from character ci of that token, filling field fi onward.
@@ -85,7 +90,7 @@ function enumerate(run: DigitRun): Candidate[] | undefined {
     if (fi === n) return;
     const tokensAfter = run.tokens.length - ti - 1;
     // The cell starting at ci either ends the token or leaves characters for more cells of it.
-    for (let end = ci + 1; end <= tok.length; end++) {
+    for (let end = ci + 1; end <= Math.min(tok.length, ci + MAX_CELL_CHARS); end++) {
       const v = cellValue(tok.slice(ci, end), run.fields[fi]);
       if (v === undefined) {
         if (!/^-?\d*\.?\d*$/.test(tok.slice(ci, end))) return;
