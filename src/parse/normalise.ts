@@ -69,16 +69,25 @@ const ORDINAL = /^(?:其中:?)?(?:[一二三四五六七八九十]+、|\([一二
 /** Pinyin annotations inserted by some mirrors: a toned syllable in parentheses (spec §1.4 step 2). */
 const PINYIN = /\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)/g;
 
+const keys = new Map<string, string>();
+
 /**
  * Canonical form of a label for dictionary matching: normalised text, no whitespace, no pinyin,
  * 、 and , equal, one quote form.
  */
 export function labelKey(label: string): string {
-  return normaliseText(label)
-    .replace(PINYIN, "")
-    .replace(/\s+/g, "")
-    .replace(/[,，]/g, "、")
-    .replace(/["']/g, "\"");
+  let key = keys.get(label);
+  if (key === undefined) {
+    key = normaliseText(label)
+      .replace(PINYIN, "")
+      .replace(/\s+/g, "")
+      .replace(/[,，]/g, "、")
+      .replace(/["']/g, "\"");
+    // Table readers ask for the same cells and dictionary labels again and again.
+    if (keys.size >= 20_000) keys.clear();
+    keys.set(label, key);
+  }
+  return key;
 }
 
 /** The label key without its leading ordinal(s). */
