@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { DB_OPTION, intOption, withStore } from "../../store/command.js";
 import { checkFormat, renderRows, rollup, type RollupDifference } from "../../store/index.js";
+import { drawApplicationTables } from "../report-view.js";
 
 /**
  * `gongkai rollup --agency 某市 --year 2024`: the units' reports summed into the agency's totals,
@@ -31,6 +32,10 @@ export function register(program: Command, setCode: (code: number) => void): voi
             process.stdout.write(`${r.agency.name} ${r.year}年汇总：${have.length}/${r.units.length} 个下级单位有报告 (${have.length} of ${r.units.length} units have a report)\n`);
             const none = r.units.filter((u) => u.report_id === null).map((u) => u.agency);
             if (none.length) process.stdout.write(`  无报告 no report: ${none.join("、")}\n`);
+            if (r.generation === "2019" || r.generation === "2021") {
+              // The summed tables themselves, drawn as the statutory tables.
+              process.stdout.write(`${drawApplicationTables({ file: "", format: r.generation, report_year: r.year, agency: r.agency.name, fields: r.sum.fields, blank: [], ambiguous: [], provenance: {}, issues: [] })}\n`);
+            }
             if (r.findings.length) {
               process.stdout.write(`合计的校验问题 (findings on the sum): ${r.findings.length}\n`);
               for (const f of r.findings) process.stdout.write(`  [${f.severity}] ${f.message}\n`);

@@ -55,6 +55,8 @@ for (const engine of await engines("cli_store")) {
       assert.equal(roll.status, 0, roll.stderr);
       assert.match(roll.stdout, /1\/2 个下级单位有报告/);
       assert.match(roll.stdout, /本级没有公布的报告/);
+      // The sum is drawn as table 三: 财政金融局 2022 is the one unit with a report (本年新收 总计 1).
+      assert.match(roll.stdout, /│ 一、本年新收政府信息公开申请数量 │[ \d│]*│ +1 │\n/);
 
       const list = gongkai(["findings", "list", "--agency", "平潭综合实验区财政金融局", "--year", "2020", "--rule", "PRO19-PREV-CONTINUITY", "--format", "json", "--db", db]);
       assert.equal(list.status, 0, list.stderr);
