@@ -132,18 +132,35 @@ export function drawReport(r: ParsedReport): string {
   return out.join("\n");
 }
 
-const SEVERITY: Record<Severity, string> = { error: "错误 (error)", warning: "警告 (warning)", info: "提示 (info)" };
+const HEADINGS: Record<Severity, { zh: string; en: string }> = {
+  error: { zh: "错误", en: "errors" },
+  warning: { zh: "警告", en: "warnings" },
+  info: { zh: "提示", en: "notes" },
+};
 
-/** Findings as lines, most severe first: `错误 (error) [RULE] message`. */
-export function formatFindings(findings: Finding[]): string {
-  if (!findings.length) return "未发现问题 (no findings)";
-  const order: Severity[] = ["error", "warning", "info"];
-  const sorted = [...findings].sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
-  return sorted
-    .map((f) => {
-      const en = f.message_en && !f.message.includes(f.message_en) ? ` (${f.message_en})` : "";
-      const sugg = f.suggestion ? `\n    建议 (suggestion): ${f.suggestion.field} = ${f.suggestion.value}（${f.suggestion.reason}）` : "";
-      return `${SEVERITY[f.severity]} [${f.rule}] ${f.message}${en}${sugg}`;
-    })
-    .join("\n");
+/** Which language(s) messages are shown in: Chinese then English by default. */
+export type Lang = "zh" | "en" | "both";
+
+/** Findings grouped by severity, most severe first, each in the chosen language(s), with the probable cell where the validator found one. */
+export function formatFindings(issues: Finding[], lang: Lang = "both"): string {
+  const lines: string[] = [];
+  if (!issues.length) {
+    lines.push(`  ${lang === "en" ? "no findings" : lang === "zh" ? "未发现问题" : "未发现问题 (no findings)"}`);
+    return lines.join("\n");
+  }
+  for (const sev of ["error", "warning", "info"] as Severity[]) {
+    const group = issues.filter((f) => f.severity === sev);
+    if (!group.length) continue;
+    const h = HEADINGS[sev];
+    lines.push(`  ${lang === "en" ? h.en : lang === "zh" ? h.zh : `${h.zh} (${h.en})`} ${group.length}`);
+    for (const f of group) {
+      const tag = (s: string) => (s.startsWith(f.rule) || s.includes(` ${f.rule} `) ? s : `[${f.rule}] ${s}`);
+      // Parser issues carry both languages in one message (`中文 (English)`): printed once.
+      if (f.message_en === undefined) { lines.push(`    ${tag(f.message)}`); continue; }
+      if (lang !== "en") lines.push(`    ${tag(f.message)}`);
+      if (lang !== "zh") lines.push(`${lang === "en" ? "    " : "      "}${tag(f.message_en)}`);
+      if (f.suggestion && !f.message.includes(String(f.suggestion.value))) lines.push(`      建议 (suggestion): ${f.suggestion.field} = ${f.suggestion.value}（${f.suggestion.reason}）`);
+    }
+  }
+  return lines.join("\n");
 }

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { Finding, ParsedReport, Severity } from "../../model/index.js";
+import type { Finding, ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
+import { formatFindings, type Lang } from "../report-view.js";
 
 /**
  * `gongkai check FILE...`: parse each report, check it against the template identities, print
@@ -11,7 +12,6 @@ import { validate } from "../../validate/index.js";
  * Exit code: 2 when a file could not be read, else 1 when any finding is an error, else 0.
  */
 
-type Lang = "zh" | "en" | "both";
 
 interface Checked {
   file: string;
@@ -24,11 +24,6 @@ interface Failed {
   message: string;
 }
 
-const HEADINGS: Record<Severity, { zh: string; en: string }> = {
-  error: { zh: "错误", en: "errors" },
-  warning: { zh: "警告", en: "warnings" },
-  info: { zh: "提示", en: "notes" },
-};
 
 async function readOne(file: string): Promise<ParsedReport | Failed> {
   let bytes: Uint8Array;
@@ -63,27 +58,6 @@ function header(c: Checked, lang: Lang): string {
 }
 
 /** Findings grouped by severity; Chinese line, then English on the next line. */
-export function formatIssues(issues: Finding[], lang: Lang): string {
-  const lines: string[] = [];
-  if (!issues.length) {
-    lines.push(`  ${lang === "en" ? "no findings" : lang === "zh" ? "未发现问题" : "未发现问题 (no findings)"}`);
-    return lines.join("\n");
-  }
-  for (const sev of ["error", "warning", "info"] as Severity[]) {
-    const group = issues.filter((f) => f.severity === sev);
-    if (!group.length) continue;
-    const h = HEADINGS[sev];
-    lines.push(`  ${lang === "en" ? h.en : lang === "zh" ? h.zh : `${h.zh} (${h.en})`} ${group.length}`);
-    for (const f of group) {
-      const tag = (s: string) => (s.startsWith(f.rule) || s.includes(` ${f.rule} `) ? s : `[${f.rule}] ${s}`);
-      // Parser issues carry both languages in one message (`中文 (English)`): printed once.
-      if (f.message_en === undefined) { lines.push(`    ${tag(f.message)}`); continue; }
-      if (lang !== "en") lines.push(`    ${tag(f.message)}`);
-      if (lang !== "zh") lines.push(`${lang === "en" ? "    " : "      "}${tag(f.message_en)}`);
-    }
-  }
-  return lines.join("\n");
-}
 
 export async function runCheck(files: string[], opts: { json?: boolean; lang?: string }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const lang: Lang = opts.lang === "zh" || opts.lang === "en" ? opts.lang : "both";
@@ -114,7 +88,7 @@ export async function runCheck(files: string[], opts: { json?: boolean; lang?: s
     });
     out(`${JSON.stringify(rows, null, 2)}\n`);
   } else {
-    for (const c of checked) out(`${header(c, lang)}\n${formatIssues(c.issues, lang)}\n\n`);
+    for (const c of checked) out(`${header(c, lang)}\n${formatFindings(c.issues, lang)}\n\n`);
     const errors = checked.reduce((n, c) => n + c.issues.filter((f) => f.severity === "error").length, 0);
     const warnings = checked.reduce((n, c) => n + c.issues.filter((f) => f.severity === "warning").length, 0);
     const zh = `共 ${files.length} 个文件：错误 ${errors}，警告 ${warnings}，无法读取 ${failed.length}`;
