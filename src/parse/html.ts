@@ -1,22 +1,26 @@
-import * as cheerio from "cheerio";
+import { parse } from "parse5";
 import { InputError } from "./decode.js";
 import { looksTraditional, normaliseText } from "./normalise.js";
 import type { TableGrid } from "./document.js";
 
 /**
- * HTML to visible text plus true table grids. The page is only parsed (parse5 through cheerio),
- * never run: scripts, styles, comments (incl. Word's `<!--[if ...]-->`) and embedded objects are
+ * HTML to visible text plus true table grids. The page is only parsed (parse5, its own tree: the
+ * htmlparser2 adapter cheerio uses costs twice the parse itself), never run: scripts, styles, comments (incl. Word's `<!--[if ...]-->`) and embedded objects are
  * dropped. Work is bounded: nesting depth, spans and grid sizes are capped.
  */
 
-/** The few node properties we read (domhandler's shape, kept structural to stay decoupled). */
+/** The few properties of parse5's default tree we read (`#text`, `#comment`, elements by tag name). */
 interface DomNode {
-  type: string;
-  name?: string;
-  data?: string;
-  attribs?: Record<string, string>;
-  children?: DomNode[];
+  nodeName: string;
+  value?: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: DomNode[];
 }
+
+const attr = (n: DomNode, name: string): string | undefined => n.attrs?.find((a) => a.name === name)?.value;
+const textNode = (n: DomNode) => n.nodeName === "#text";
+/** Elements only: parse5 names the others `#text`, `#comment`, `#document`, `#documentType`. */
+const tagName = (n: DomNode): string | undefined => (n.nodeName.charCodeAt(0) === 35 /* # */ ? undefined : n.nodeName);
 
 const SKIP = new Set(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head", "select", "button", "textarea", "canvas", "audio", "video", "map"]);
 const BLOCK = new Set([
@@ -36,16 +40,23 @@ export interface HtmlContent {
 }
 
 /** Metadata some CMSs keep only in <head>: title and publishing body, surfaced as the first lines. */
-function headLines($: cheerio.CheerioAPI): string[] {
-  // Only <head> is searched: a selector over the whole page costs as much as reading it.
-  const head = $("head").first();
-  const meta = (name: string) => head.find(`meta[name="${name}"]`).attr("content");
+function headLines(doc: DomNode): string[] {
+  const html = doc.childNodes?.find((n) => n.nodeName === "html");
+  const head = html?.childNodes?.find((n) => n.nodeName === "head");
+  const metas = new Map<string, string>();
+  let title: string | undefined;
+  for (const n of head?.childNodes ?? []) {
+    if (n.nodeName === "meta") {
+      const name = attr(n, "name");
+      if (name && !metas.has(name)) metas.set(name, attr(n, "content") ?? "");
+    } else if (n.nodeName === "title" && title === undefined) title = textOf(n);
+  }
   const lines: string[] = [];
-  const title = meta("ArticleTitle") || head.find("title").first().text();
-  if (title?.trim()) lines.push(`标题: ${title.trim()}`);
-  const source = meta("ContentSource");
+  const heading = metas.get("ArticleTitle") || title;
+  if (heading?.trim()) lines.push(`标题: ${heading.trim()}`);
+  const source = metas.get("ContentSource");
   if (source?.trim()) lines.push(`发布机构: ${source.trim()}`);
-  const date = meta("PubDate");
+  const date = metas.get("PubDate");
   if (date?.trim()) lines.push(`发布时间: ${date.trim()}`);
   return lines;
 }
@@ -75,13 +86,12 @@ export function htmlToContent(html: string, file = "input"): HtmlContent {
   if (nestingDepth(html) > MAX_NESTING) {
     throw new InputError("NOT_REPORT", `${file}: HTML 元素嵌套超过 ${MAX_NESTING} 层，不是正常网页 (HTML nested more than ${MAX_NESTING} levels deep: not a real page)`);
   }
-  const $ = cheerio.load(html, { scriptingEnabled: false } as cheerio.CheerioOptions);
+  const doc = parse(html, { scriptingEnabled: false }) as unknown as DomNode;
   // Whether text is traditional is a property of the page, not of each piece: a cell of 減2 or
   // 7.告知作出更改補充數 alone has no character that gives it away.
   const out = new Builder(looksTraditional(html));
-  for (const l of headLines($)) out.line(l);
-  const root = $.root()[0] as unknown as DomNode;
-  walk(root, out, 0);
+  for (const l of headLines(doc)) out.line(l);
+  walk(doc, out, 0);
   return out.finish();
 }
 
@@ -126,12 +136,12 @@ class Builder {
 }
 
 function walk(node: DomNode, out: Builder, depth: number): void {
-  if (node.type === "text") {
-    out.inline(node.data ?? "");
+  if (textNode(node)) {
+    out.inline(node.value ?? "");
     return;
   }
-  if (node.type === "comment" || node.type === "directive" || node.type === "script" || node.type === "style" || node.type === "cdata") return;
-  const name = node.name?.toLowerCase();
+  const name = tagName(node);
+  if (node.nodeName !== "#document" && !name) return; // comments, doctype
   if (name && SKIP.has(name)) return;
   if (depth > MAX_DEPTH) {
     out.inline(textOf(node));
@@ -148,9 +158,11 @@ function walk(node: DomNode, out: Builder, depth: number): void {
   }
   const block = name ? BLOCK.has(name) || name === "table" || name === "tr" || name === "td" || name === "th" : false;
   if (block) out.br();
-  for (const c of node.children ?? []) walk(c, out, depth + 1);
+  for (const c of node.childNodes ?? []) walk(c, out, depth + 1);
   if (block) out.br();
 }
+
+const LINE_TAGS = new Set(["p", "div", "br", "li"]);
 
 /** Plain text of a subtree, iteratively (no recursion limit issue), skipping invisible parts. */
 function textOf(node: DomNode): string {
@@ -158,10 +170,12 @@ function textOf(node: DomNode): string {
   const stack: DomNode[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === "text") s += n.data ?? "";
-    else if (n.type === "tag" && n.name && !SKIP.has(n.name.toLowerCase())) {
-      if (["p", "div", "br", "li"].includes(n.name.toLowerCase())) s += "\n";
-      const ch = n.children ?? [];
+    if (textNode(n)) s += n.value ?? "";
+    else {
+      const name = tagName(n);
+      if (!name || SKIP.has(name)) continue;
+      if (LINE_TAGS.has(name)) s += "\n";
+      const ch = n.childNodes ?? [];
       for (let i = ch.length - 1; i >= 0; i--) stack.push(ch[i]);
     }
   }
@@ -169,12 +183,12 @@ function textOf(node: DomNode): string {
 }
 
 function hasNestedTable(table: DomNode): boolean {
-  const stack = [...(table.children ?? [])];
+  const stack = [...(table.childNodes ?? [])];
   let seen = 0;
   while (stack.length && seen++ < 100_000) {
     const n = stack.pop()!;
-    if (n.name?.toLowerCase() === "table") return true;
-    for (const c of n.children ?? []) stack.push(c);
+    if (n.nodeName === "table") return true;
+    for (const c of n.childNodes ?? []) stack.push(c);
   }
   return false;
 }
@@ -182,10 +196,10 @@ function hasNestedTable(table: DomNode): boolean {
 /** The rows of a table (not of nested ones), through thead/tbody/tfoot. */
 function rowsOf(table: DomNode): DomNode[] {
   const rows: DomNode[] = [];
-  for (const c of table.children ?? []) {
-    const n = c.name?.toLowerCase();
+  for (const c of table.childNodes ?? []) {
+    const n = c.nodeName;
     if (n === "tr") rows.push(c);
-    else if (n === "thead" || n === "tbody" || n === "tfoot") for (const r of c.children ?? []) if (r.name?.toLowerCase() === "tr") rows.push(r);
+    else if (n === "thead" || n === "tbody" || n === "tfoot") for (const r of c.childNodes ?? []) if (r.nodeName === "tr") rows.push(r);
   }
   return rows;
 }
@@ -220,13 +234,13 @@ export function grid(table: DomNode, traditional = false): { rows: string[][]; o
     rows[r] ??= [];
     origin[r] ??= [];
     let c = 0;
-    for (const td of trs[r].children ?? []) {
-      const n = td.name?.toLowerCase();
+    for (const td of trs[r].childNodes ?? []) {
+      const n = td.nodeName;
       if (n !== "td" && n !== "th") continue;
       while (rows[r][c] !== undefined) c++;
       const text = cellText(td, traditional);
-      const rs = span(td.attribs?.rowspan, MAX_SPAN_ROWS);
-      const cs = span(td.attribs?.colspan, MAX_SPAN_COLS);
+      const rs = span(attr(td, "rowspan"), MAX_SPAN_ROWS);
+      const cs = span(attr(td, "colspan"), MAX_SPAN_COLS);
       for (let dr = 0; dr < rs; dr++) {
         // A rowspan past the last row is clipped, as browsers do.
         if (r + dr >= trs.length) break;
