@@ -3,6 +3,7 @@ import { emptyExtraction, type Extraction, type FieldId, type Finding, type Gene
 import type { Document } from "../document.js";
 import { detectAgency, detectYear } from "../detect.js";
 import { bodyKeyOf } from "./label.js";
+import { requiredLiteral } from "./literal.js";
 
 /**
  * Numbers stated in sentences, read with the phrase table of phrases.json. The engine only finds
@@ -39,10 +40,13 @@ export const AGREES_WITH: Record<FieldId, FieldId[][]> = Object.fromEntries(Obje
 const NUM = "(?<n>\\d+(?:\\.\\d+)?)";
 const compile = (p: string, slot = "{n}") => new RegExp(p.replace(slot, slot === "{n}" ? NUM : "(?<p>\\d+(?:\\.\\d+)?)"), "gd");
 
-interface Compiled extends Concept { regexes: RegExp[] }
-const CONCEPTS: Compiled[] = PHRASES.concepts.map((c) => ({ ...c, regexes: c.patterns.map((p) => compile(p)) }));
-const ZEROS = PHRASES.zero_statements.map((z) => ({ ...z, regexes: z.patterns.map((p) => new RegExp(p, "g")) }));
-const RATES = PHRASES.rates.map((r) => ({ ...r, regex: compile(r.pattern, "{p}") }));
+/** A phrase pattern with the text every match must contain (lines without it are not scanned). */
+interface Pattern { re: RegExp; lit: string }
+const pattern = (re: RegExp): Pattern => ({ re, lit: requiredLiteral(re.source) });
+interface Compiled extends Concept { regexes: Pattern[] }
+const CONCEPTS: Compiled[] = PHRASES.concepts.map((c) => ({ ...c, regexes: c.patterns.map((p) => pattern(compile(p))) }));
+const ZEROS = PHRASES.zero_statements.map((z) => ({ ...z, regexes: z.patterns.map((p) => pattern(new RegExp(p, "g"))) }));
+const RATES = PHRASES.rates.map((r) => ({ ...r, regex: pattern(compile(r.pattern, "{p}")) }));
 const G = PHRASES.guards;
 const CHANGE_CLAUSE = new RegExp(G.change_clause.join("|"));
 const SUBJECT = G.sub_unit_subject.map((r) => new RegExp(r));
@@ -62,30 +66,31 @@ const offsetOf = (line: Line, i: number): number => (line.map ? line.map[i] : li
 
 const SPACE = /\s/;
 
+const WS_RUN = /\s+/g;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
 /** Squeezes one raw line; `keepDigitGaps` keeps one space between two digits (`10 0 00`). */
 function squeeze(raw: string, base: number, keepDigitGaps: boolean): Line {
   if (!SPACE.test(raw)) return { s: raw, base };
-  let s = "";
   const map = new Int32Array(raw.length);
   let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
-    if (SPACE.test(ch)) {
-      if (!keepDigitGaps) continue;
-      const prev = s[s.length - 1];
-      let j = i + 1;
-      while (j < raw.length && SPACE.test(raw[j])) j++;
-      const next = raw[j];
-      if (prev !== undefined && next !== undefined && /\d/.test(prev) && /\d/.test(next)) {
-        s += " ";
-        map[n++] = base + i;
-      }
-      i = j - 1;
-      continue;
+  let s = "";
+  let from = 0;
+  const keep = (to: number) => {
+    s += raw.slice(from, to);
+    for (let k = from; k < to; k++) map[n++] = base + k;
+  };
+  WS_RUN.lastIndex = 0;
+  for (let m = WS_RUN.exec(raw); m; m = WS_RUN.exec(raw)) {
+    keep(m.index);
+    const end = m.index + m[0].length;
+    if (keepDigitGaps && s.length && end < raw.length && isDigit(s.charCodeAt(s.length - 1)) && isDigit(raw.charCodeAt(end))) {
+      s += " ";
+      map[n++] = base + m.index;
     }
-    s += ch;
-    map[n++] = base + i;
+    from = end;
   }
+  keep(raw.length);
   return { s, base, map: map.subarray(0, n) };
 }
 
@@ -178,7 +183,8 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
   const hits: Hit[] = [];
   for (const line of lines) {
     for (const c of concepts) {
-      for (const re of c.regexes) {
+      for (const { re, lit } of c.regexes) {
+        if (!line.s.includes(lit)) continue;
         re.lastIndex = 0;
         for (const m of line.s.matchAll(re)) {
           const n = m.groups!.n;
@@ -212,7 +218,12 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
     if (!z.generations.includes(generation) || ex.fields[z.field] !== undefined) continue;
     every ??= lines.length ? allLines(doc.text) : [];
     for (const line of every) {
-      const m = z.regexes.map((re) => { re.lastIndex = 0; return re.exec(line.s); }).find(Boolean);
+      let m: RegExpExecArray | null = null;
+      for (const { re, lit } of z.regexes) {
+        if (!line.s.includes(lit)) continue;
+        re.lastIndex = 0;
+        if ((m = re.exec(line.s))) break;
+      }
       if (m) {
         ex.fields[z.field] = 0;
         ex.provenance[z.field] = { method: "prose", source: "正文", raw: m[0], offset: offsetOf(line, m.index) };
@@ -268,8 +279,9 @@ function percentChecks(chosen: Map<FieldId, Hit>, values: Record<FieldId, number
   for (const r of RATES) {
     if (!r.generations.includes(generation)) continue;
     for (const line of lines) {
-      r.regex.lastIndex = 0;
-      for (const m of line.s.matchAll(r.regex)) check(r.numerator, r.denominator, m.groups!.p, m[0]);
+      if (!line.s.includes(r.regex.lit)) continue;
+      r.regex.re.lastIndex = 0;
+      for (const m of line.s.matchAll(r.regex.re)) check(r.numerator, r.denominator, m.groups!.p, m[0]);
     }
   }
   return out;
