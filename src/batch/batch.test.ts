@@ -91,3 +91,20 @@ test("--resume skips what the output holds, drops a torn last record and redoes 
     truncateSync(out, 0);
   }
 });
+
+test("a file that takes too long is reported as TIMEOUT; the files queued behind it are still parsed, each once", async () => {
+  const dir = join(work, "slow");
+  mkdirSync(dir, { recursive: true });
+  // Sorted first, so the one worker holds it with the next file queued behind it. About 15 MB of
+  // real report text: seconds to read, far beyond the limit below.
+  const text = readFileSync(REPORTS[0], "utf8");
+  const filler = text.split("\n").filter((l) => !/\d/.test(l)).join("\n");
+  writeFileSync(join(dir, "0-huge.txt"), text + "\n" + filler.repeat(Math.floor(15e6 / Buffer.byteLength(filler))));
+  for (const [i, r] of REPORTS.slice(0, 3).entries()) copyFileSync(r, join(dir, `${i + 1}.txt`));
+  const out = join(work, "slow.jsonl");
+  const s = await runBatch([dir], { out, workers: 1, timeoutMs: 600, progress: "none" });
+  assert.deepEqual({ total: s.total, parsed: s.parsed, failed: s.failed }, { total: 4, parsed: 3, failed: 1 });
+  const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; error?: { code: string } });
+  assert.deepEqual(records.map((r) => r.file).sort(), ["0-huge.txt", "1.txt", "2.txt", "3.txt"].map((f) => join(dir, f)));
+  assert.equal(records.find((r) => !r.ok)?.error?.code, "TIMEOUT");
+});

@@ -11,7 +11,7 @@ export { createProgress, type Progress, type ProgressOptions } from "./progress.
 export { collectInputs } from "./walk.js";
 export { fieldColumns, header, type HeaderLanguage } from "./columns.js";
 export { parseCsv } from "./sinks.js";
-export type { Outcome } from "./parse-file.js";
+export type { Done, Outcome } from "./parse-file.js";
 
 export interface BatchOptions {
   /** Output file: .jsonl, .csv or .xlsx. */
@@ -81,9 +81,9 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
       workers: options.workers,
       timeoutMs: options.timeoutMs,
       signal,
-      onOutcome(o) {
-        sink.write(o);
-        if (o.ok) parsed++;
+      onOutcome(d) {
+        sink.write(d);
+        if (d.ok) parsed++;
         else failed++;
         progress.tick();
       },

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
 import { validate } from "../validate/index.js";
@@ -8,10 +8,26 @@ export type Outcome =
   | { file: string; ok: true; report: ParsedReport }
   | { file: string; ok: false; error: { code: string; message: string } };
 
-/** Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception). */
+/**
+ * An outcome as it crosses threads: its JSON text (one string is far cheaper to pass than the
+ * object graph of a report with provenance), parsed again only where a sink needs the object.
+ */
+export interface Done {
+  file: string;
+  ok: boolean;
+  json: string;
+}
+
+export const done = (o: Outcome): Done => ({ file: o.file, ok: o.ok, json: JSON.stringify(o) });
+export const outcomeOf = (d: Done): Outcome => JSON.parse(d.json) as Outcome;
+
+/**
+ * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).
+ * The read is synchronous: it runs on a worker thread, where nothing else waits for it.
+ */
 export async function parseFile(file: string): Promise<Outcome> {
   try {
-    const bytes = await readFile(file);
+    const bytes = readFileSync(file);
     const report = await parseReport(bytes, { filename: file });
     // Same as `gongkai parse`: the report carries its own check results.
     report.issues = [...report.issues, ...validate(report)];

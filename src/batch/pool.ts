@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { parseFile, type Outcome } from "./parse-file.js";
+import { done, parseFile, type Done } from "./parse-file.js";
 
 export interface PoolOptions {
   /** Worker threads; 0 parses in this thread (debugging, tiny runs). Default: every core. */
@@ -9,7 +9,7 @@ export interface PoolOptions {
   timeoutMs?: number;
   /** Stop handing out files; those in flight finish. */
   signal?: AbortSignal;
-  onOutcome(outcome: Outcome): void;
+  onOutcome(outcome: Done): void;
 }
 
 // Workers run the compiled dist/ code when this module is compiled, and the TypeScript source
@@ -24,12 +24,19 @@ function spawn(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/** Files handed to a worker ahead of the one it is parsing: it never waits for this thread between files. */
+const DEPTH = 2;
+
 /** Parses `files` on a pool of worker threads; one outcome per file, in completion order. */
 export async function parseFiles(files: string[], opts: PoolOptions): Promise<{ interrupted: boolean }> {
   const n = Math.min(opts.workers ?? availableParallelism(), files.length);
   let next = 0;
+  // Files a replaced worker had queued but not begun: handed out again first.
+  const again: string[] = [];
+  const remaining = () => again.length > 0 || next < files.length;
+  const take = () => again.shift() ?? files[next++];
   if (n <= 0) {
-    while (next < files.length && !opts.signal?.aborted) opts.onOutcome(await parseFile(files[next++]));
+    while (next < files.length && !opts.signal?.aborted) opts.onOutcome(done(await parseFile(files[next++])));
     return { interrupted: next < files.length };
   }
   const timeoutMs = opts.timeoutMs ?? 120_000;
@@ -39,7 +46,10 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<{ 
     const start = () => {
       const worker = spawn();
       live++;
-      let current: { id: number; file: string; timer: NodeJS.Timeout } | undefined;
+      // In the worker's order: the first is the one being parsed, and only it is timed.
+      const queue: { id: number; file: string }[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      let ready = false;
       let finished = false;
       const finish = () => {
         if (finished) return;
@@ -48,36 +58,48 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<{ 
         void worker.terminate();
         if (live === 0) resolve();
       };
+      const time = () => {
+        const head = queue[0];
+        timer = setTimeout(() => fail("TIMEOUT", `${head.file}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`), timeoutMs);
+      };
       const feed = () => {
-        if (opts.signal?.aborted || next >= files.length) return finish();
-        const file = files[next++];
-        const task = { id: ++id, file, timer: setTimeout(() => fail("TIMEOUT", `${file}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`), timeoutMs) };
-        current = task;
-        worker.postMessage({ id: task.id, file });
+        while (queue.length < DEPTH && remaining() && !opts.signal?.aborted) {
+          const task = { id: ++id, file: take() };
+          queue.push(task);
+          worker.postMessage(task);
+        }
+        if (queue.length === 0) return finish();
+        if (!timer && ready) time();
       };
       // A worker that dies or hangs takes only its current file with it; a fresh one goes on.
       const fail = (code: string, message: string) => {
-        if (!current || finished) return;
-        clearTimeout(current.timer);
-        opts.onOutcome({ file: current.file, ok: false, error: { code, message } });
-        current = undefined;
-        if (!opts.signal?.aborted && next < files.length) start();
+        const head = queue.shift();
+        if (!head || finished) return;
+        clearTimeout(timer);
+        opts.onOutcome(done({ file: head.file, ok: false, error: { code, message } }));
+        again.unshift(...queue.map((t) => t.file));
+        queue.length = 0;
+        if (!opts.signal?.aborted && remaining()) start();
         finish();
       };
-      worker.on("message", (msg: { id: number; outcome: Outcome }) => {
-        if (!current || msg.id !== current.id) return;
-        clearTimeout(current.timer);
-        current = undefined;
-        // The worker gets its next file before this thread writes the result out: it never waits
-        // on the export.
+      worker.on("message", (msg: { id: number; done: Done } | { ready: true }) => {
+        if ("ready" in msg) {
+          ready = true;
+          if (queue.length && !timer) time();
+          return;
+        }
+        if (queue[0]?.id !== msg.id) return;
+        queue.shift();
+        clearTimeout(timer);
+        timer = undefined;
         feed();
-        opts.onOutcome(msg.outcome);
+        opts.onOutcome(msg.done);
       });
-      worker.on("error", (e) => fail("CRASH", `${current?.file}: 解析进程崩溃 (worker crashed: ${e.message})`));
-      worker.on("exit", () => { if (current) fail("CRASH", `${current.file}: 解析进程意外退出 (worker exited)`); else finish(); });
+      worker.on("error", (e) => fail("CRASH", `${queue[0]?.file}: 解析进程崩溃 (worker crashed: ${e.message})`));
+      worker.on("exit", () => { if (queue.length) fail("CRASH", `${queue[0].file}: 解析进程意外退出 (worker exited)`); else finish(); });
       feed();
     };
     for (let i = 0; i < n; i++) start();
   });
-  return { interrupted: next < files.length };
+  return { interrupted: remaining() };
 }

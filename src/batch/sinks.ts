@@ -5,12 +5,12 @@ import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { InputError } from "../parse/decode.js";
 import { errorRow, header, reportRow, type HeaderLanguage } from "./columns.js";
-import type { Outcome } from "./parse-file.js";
+import { outcomeOf, type Done, type Outcome } from "./parse-file.js";
 
 /** Where outcomes go. `done` lists the files a previous run already wrote (for --resume). */
 export interface Sink {
   done: Set<string>;
-  write(o: Outcome): void;
+  write(d: Done): void;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ function jsonlSink(out: string, resume: boolean): Sink {
   }
   return {
     done,
-    write(o) { writeSync(fd, JSON.stringify(o) + "\n"); },
+    write(d) { writeSync(fd, d.json + "\n"); },
     async close() { closeSync(fd); },
   };
 }
@@ -108,7 +108,8 @@ function csvSink(out: string, opts: SinkOptions): Sink {
   }
   return {
     done,
-    write(o) {
+    write(d) {
+      const o = outcomeOf(d);
       const row = o.ok ? reportRow(o.file, o.report, true) : errorRow(o);
       writeSync(fd, stringify([row], { record_delimiter: "\r\n" }));
     },
@@ -154,7 +155,7 @@ async function xlsxSink(out: string, opts: SinkOptions): Promise<Sink> {
   for (const f of journal.done) done.add(f);
   return {
     done,
-    write: (o) => journal.write(o),
+    write: (d) => journal.write(d),
     async close() {
       await journal.close();
       const outcomes = completePrefix(readFileSync(journalPath)).toString("utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Outcome);

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import iconv from "iconv-lite";
 import jschardet from "jschardet";
 
@@ -30,6 +31,8 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
 
 /** Length of the bytes that are valid UTF-8: all of them, or all but a sequence cut off at the end; undefined otherwise. */
 function validUtf8Prefix(bytes: Uint8Array): number | undefined {
+  // The common case checked natively, without building a string that would be thrown away.
+  if (isUtf8(bytes)) return bytes.length;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
     if (cut > 0 && (bytes[bytes.length - cut] & 0xc0) !== 0x80 && (bytes[bytes.length - cut] & 0xc0) !== 0xc0) return undefined;

@@ -69,8 +69,12 @@ const SHALLOW = new Set(["p", "li", "td", "th", "tr", "tbody", "thead", "tfoot",
 /** Far beyond any real page (a few hundred at most); the HTML parser's cost grows with the square of it. */
 const MAX_NESTING = 20_000;
 
-/** Deepest nesting of the page's elements, counted on the raw tags (linear, before any parsing). */
+/** Deepest nesting of the page's elements (or an upper bound below the limit), counted on the raw tags (linear, before any parsing). */
 function nestingDepth(html: string): number {
+  // A page with fewer tags than the limit cannot nest deeper than it: most pages need no count.
+  let tags = 0;
+  for (let i = html.indexOf("<"); i >= 0 && tags <= MAX_NESTING; i = html.indexOf("<", i + 1)) tags++;
+  if (tags <= MAX_NESTING) return tags;
   let depth = 0;
   let max = 0;
   for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
@@ -95,6 +99,8 @@ export function htmlToContent(html: string, file = "input"): HtmlContent {
   return out.finish();
 }
 
+const NOT_SPACE = /[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
+
 class Builder {
   private parts: string[] = [];
   private length = 0;
@@ -108,6 +114,11 @@ class Builder {
   }
   /** Ends the current line (block boundary). */
   br(): void {
+    // Most block boundaries close nothing but the indentation between tags.
+    if (!NOT_SPACE.test(this.pending)) {
+      this.pending = "";
+      return;
+    }
     const t = normaliseText(this.pending, this.traditional).replace(/[ \t\f\v]+/g, " ").trim();
     this.pending = "";
     if (t) this.push(t + "\n");
