@@ -68,9 +68,14 @@ export function parseDocument(doc: Document): ParsedReport {
   const p = prose(doc, gen);
   let weighed: FieldId[] = [];
   if (format === "2019" || format === "2021") {
-    read = readTextTables(text, format, doc.format === "text" ? "text" : "table");
-    // Real grids are read by their header cells; the text reader covers what they do not settle.
-    if (doc.tables.length) read = mergeReads(readGridTables(doc.tables, format), read);
+    // Real grids are read by their header cells; the text reader covers what they do not settle
+    // (nothing, when the grids hold all three statutory tables to their end).
+    const grid = doc.tables.length ? readGridTables(doc.tables, format) : undefined;
+    if (grid?.complete.t2 && grid.complete.t3 && grid.complete.t4) read = grid;
+    else {
+      read = readTextTables(text, format, doc.format === "text" ? "text" : "table");
+      if (grid) read = mergeReads(grid, read);
+    }
     ({ tables, weighed } = solved(read, format, p?.extraction.fields ?? {}));
   } else if (format === "pre2019") {
     tables = pre2019(doc) ?? tables;

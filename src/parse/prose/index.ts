@@ -9,26 +9,40 @@ import { bodyKeyOf } from "./label.js";
  * Conservative: a sentence about a sub-unit, another year, a change, a share or a rank is not read.
  */
 export function readProse(doc: Document, generation: Generation): Extraction {
-  return readProseWith(doc, generation);
+  // The pre-2019 table reader weighs its rows with the prose, and the pipeline merges the prose:
+  // one reading serves both.
+  let byGeneration = read.get(doc);
+  if (!byGeneration) read.set(doc, (byGeneration = new Map()));
+  let ex = byGeneration.get(generation);
+  if (!ex) byGeneration.set(generation, (ex = readProseWith(doc, generation)));
+  return structuredClone(ex);
+}
+const read = new WeakMap<Document, Map<Generation, Extraction>>();
+
+/** The definitions (`total = a + b`) of both table generations, as sums of terms. */
+let definitions: { id: FieldId; terms: { id: FieldId; sign: number }[] }[] | undefined;
+function definitionSums() {
+  definitions ??= (["2019", "2021"] as Generation[]).flatMap((g) =>
+    relationsFor(g)
+      .filter((r) => r.rule.basis === "definition" && r.op === "=" && r.left.terms.length === 1 && r.right.kind === "sum")
+      .map((r) => ({ id: r.left.terms[0].id, terms: r.right.terms.map((t) => ({ id: t.id, sign: t.sign })) })),
+  );
+  return definitions;
 }
 
 /** Derived fields (definitions such as `review.litigation.total = direct + after`) computable from the table values. */
 function derivedFrom(values: Record<FieldId, number>): Record<FieldId, number> {
   const out: Record<FieldId, number> = {};
-  for (const g of ["2019", "2021"] as Generation[]) {
-    for (const r of relationsFor(g)) {
-      if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.right.kind !== "sum") continue;
-      const id = r.left.terms[0].id;
-      if (values[id] !== undefined || out[id] !== undefined) continue;
-      let sum = 0;
-      let complete = true;
-      for (const t of r.right.terms) {
-        const v = values[t.id];
-        if (v === undefined) { complete = false; break; }
-        sum += t.sign * v;
-      }
-      if (complete) out[id] = Math.round(sum * 1e6) / 1e6;
+  for (const { id, terms } of definitionSums()) {
+    if (values[id] !== undefined || out[id] !== undefined) continue;
+    let sum = 0;
+    let complete = true;
+    for (const t of terms) {
+      const v = values[t.id];
+      if (v === undefined) { complete = false; break; }
+      sum += t.sign * v;
     }
+    if (complete) out[id] = Math.round(sum * 1e6) / 1e6;
   }
   return out;
 }
