@@ -1,11 +1,11 @@
 import type { Generation } from "../model/index.js";
+import { squeezeText } from "./normalise.js";
 
 /**
  * What a document is, read from its content (never its file name): is it an annual report at
  * all, which template generation, which statistical year, which agency.
  */
 
-const SQUEEZE = /[\s|]+/g;
 
 /** Statutory-table and title markers; any one makes a text a report candidate. */
 const REPORT_TITLE = /政府信息公开[^\n]{0,12}(?:工作)?年度?报告|政府信息公开年报|政务公开[^\n]{0,6}年度报告|信息公开年度报告/;
@@ -14,7 +14,7 @@ const TABLE_MARKERS = ["本年新收政府信息公开申请数量", "第二十�
 export function isReport(text: string): boolean {
   const head = text.slice(0, 5000);
   if (REPORT_TITLE.test(head)) return true;
-  const sq = text.slice(0, 400_000).replace(SQUEEZE, "");
+  const sq = squeezeText(text).slice(0, 400_000);
   const hits = TABLE_MARKERS.filter((m) => sq.includes(m)).length;
   if (hits >= 2 || (REPORT_TITLE.test(text.slice(0, 200_000)) && hits >= 1)) return true;
   // Prose-only reports without a title: the year's disclosure work with counted items.
@@ -32,7 +32,7 @@ const MARKERS: Record<Generation, string[]> = {
 const POST2019 = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "结转下年度继续办理"];
 
 export function detectGeneration(text: string, year: number | null): Generation | null {
-  const sq = text.replace(SQUEEZE, "");
+  const sq = squeezeText(text);
   const score = (g: Generation) => MARKERS[g].filter((m) => sq.includes(m)).length;
   const s21 = score("2021");
   const s19 = score("2019");

@@ -22,8 +22,8 @@ interface ColumnsFile {
 }
 const COLUMNS: ColumnsFile = JSON.parse(readFileSync(new URL("./columns.json", import.meta.url), "utf8")) as ColumnsFile;
 
-/** Header/label text in matching form: label key, no ordinal, no whitespace. */
-const sq = (s: string) => labelKey(s).replace(/\s+/g, "");
+/** Header/label text in matching form: the label key (which has no whitespace). */
+const sq = labelKey;
 
 type Cell = { text: string; origin: boolean };
 

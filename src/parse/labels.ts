@@ -29,10 +29,18 @@ export interface SubTable {
 
 /** Label key, ordinal removed, parenthetical notes removed (they are often dropped or reworded). */
 export function coreKey(label: string): string {
-  const k = stripOrdinal(labelKey(label));
-  const bare = k.replace(/\([^()]*\)/g, "");
-  return bare.length >= 2 ? bare : k;
+  let core = cores.get(label);
+  if (core === undefined) {
+    const k = stripOrdinal(labelKey(label));
+    const bare = k.replace(/\([^()]*\)/g, "");
+    core = bare.length >= 2 ? bare : k;
+    // Row matching asks for every label cell against every template row.
+    if (cores.size >= 20_000) cores.clear();
+    cores.set(label, core);
+  }
+  return core;
 }
+const cores = new Map<string, string>();
 
 export function ordinalOf(label: string): string {
   const k = labelKey(label);

@@ -100,3 +100,14 @@ export function stripOrdinal(key: string): string {
   }
   return k;
 }
+
+let squeezedOf: { text: string; squeezed: string } | undefined;
+
+/**
+ * The text without whitespace and cell bars (`|`), for finding markers that a line break or a
+ * table cell may split. Detection and the truncation check ask it of the same document in turn.
+ */
+export function squeezeText(text: string): string {
+  if (squeezedOf?.text !== text) squeezedOf = { text, squeezed: text.replace(/[\s|]+/g, "") };
+  return squeezedOf.squeezed;
+}

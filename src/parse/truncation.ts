@@ -1,4 +1,5 @@
 import type { Finding, Generation } from "../model/index.js";
+import { squeezeText } from "./normalise.js";
 import type { TableRead } from "./texttables.js";
 
 /**
@@ -13,7 +14,7 @@ const PRE2019_ENDS = ["诉讼"];
 const LATE_SECTIONS = ["存在的主要问题", "存在问题", "其他需要报告的事项"];
 
 export function truncation(text: string, generation: Generation | null, read: TableRead | undefined): Finding | undefined {
-  const sq = text.replace(/[\s|]+/g, "");
+  const sq = squeezeText(text);
   let cut = false;
   if (read) {
     const started = read.seen.t2 || read.seen.t3 || read.seen.t4;
