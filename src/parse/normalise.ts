@@ -111,3 +111,19 @@ export function squeezeText(text: string): string {
   if (squeezedOf?.text !== text) squeezedOf = { text, squeezed: text.replace(/[\s|]+/g, "") };
   return squeezedOf.squeezed;
 }
+
+/** Code units `squeezeText` removes (what /[\s|]/ matches), as a table: one lookup per character. */
+const SQUEEZED_OUT = (() => {
+  const t = new Uint8Array(65536);
+  for (let i = 0; i < 65536; i++) if (/[\s|]/.test(String.fromCharCode(i))) t[i] = 1;
+  return t;
+})();
+
+/** `squeezeText` with the offset in `text` of every character kept. */
+export function squeezeWithOffsets(text: string): { c: string; map: Int32Array } {
+  const c = squeezeText(text);
+  const map = new Int32Array(c.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (SQUEEZED_OUT[text.charCodeAt(i)] === 0) map[n++] = i;
+  return { c, map };
+}

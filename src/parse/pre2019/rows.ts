@@ -1,6 +1,7 @@
 import { assignRow, labelAt, PLAN, type Entry } from "./dictionary.js";
 import type { FieldId } from "../../model/index.js";
 import { parseCell } from "../cells.js";
+import { squeezeWithOffsets } from "../normalise.js";
 
 /**
  * Row recognition of the pre-2019 tables in running text, whatever the extraction did to them:
@@ -37,23 +38,8 @@ export interface TextTable {
   rows: TextRow[];
 }
 
-interface Compact {
-  c: string;
-  /** Original offset of every compact character. */
-  map: number[];
-}
-
-function compact(text: string): Compact {
-  let c = "";
-  const map: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (/\s/.test(ch) || ch === "|") continue;
-    c += ch;
-    map.push(i);
-  }
-  return { c, map };
-}
+/** The text without whitespace and bars, with the original offset of every character kept. */
+const compact = squeezeWithOffsets;
 
 const alt = (xs: string[]) => xs.map((x) => `(?:${x})`).join("|");
 const H = PLAN.header;
@@ -108,7 +94,7 @@ export function findTextTables(text: string, skip: [number, number][] = []): Tex
   return out.map(({ endCompact: _e, ...t }) => t);
 }
 
-function readRows(text: string, c: string, map: number[], start: number, columns: 1 | 2, header: string): TextTable & { endCompact: number } {
+function readRows(text: string, c: string, map: Int32Array, start: number, columns: 1 | 2, header: string): TextTable & { endCompact: number } {
   const rows: TextRow[] = [];
   let p = start;
   let lastOrder = -1;
@@ -188,7 +174,7 @@ function readRows(text: string, c: string, map: number[], start: number, columns
  * the line is not `| cell | cell …` or does not have one cell per column (then the text reader's
  * token rules apply).
  */
-function pipeCells(text: string, c: string, map: number[], e: number, columns: number): { cells: string[]; unit?: string; lineEnd: number; next: number } | undefined {
+function pipeCells(text: string, c: string, map: Int32Array, e: number, columns: number): { cells: string[]; unit?: string; lineEnd: number; next: number } | undefined {
   if (e === 0 || e > map.length) return undefined;
   const from = map[e - 1] + 1;
   const nl = text.indexOf("\n", from);

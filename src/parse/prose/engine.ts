@@ -56,42 +56,37 @@ const LEAD = /^(?:\([一二三四五六七八九十]+\)|[一二三四五六七�
 const YEAR = /((?:19|20)\d{2})年/g;
 
 /**
- * A prose line squeezed for matching: whitespace next to a non-digit removed, offsets kept.
- * Most lines have no whitespace at all; they keep no offset table (offset = base + index).
+ * A prose line squeezed for matching: whitespace next to a non-digit removed. `gaps` maps back to
+ * the document: pairs of (index in `s` from which it holds, characters removed before it). Most
+ * lines have no whitespace at all and no gaps (offset = base + index).
  */
-interface Line { s: string; base: number; map?: Int32Array }
+interface Line { s: string; base: number; gaps?: number[] }
 
 /** Offset in the document of character i of a squeezed line. */
-const offsetOf = (line: Line, i: number): number => (line.map ? line.map[i] : line.base + i);
+function offsetOf(line: Line, i: number): number {
+  let removed = 0;
+  const g = line.gaps;
+  if (g) for (let k = 0; k < g.length && g[k] <= i; k += 2) removed = g[k + 1];
+  return line.base + i + removed;
+}
 
 const SPACE = /\s/;
-
 const WS_RUN = /\s+/g;
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
 /** Squeezes one raw line; `keepDigitGaps` keeps one space between two digits (`10 0 00`). */
 function squeeze(raw: string, base: number, keepDigitGaps: boolean): Line {
   if (!SPACE.test(raw)) return { s: raw, base };
-  const map = new Int32Array(raw.length);
-  let n = 0;
-  let s = "";
-  let from = 0;
-  const keep = (to: number) => {
-    s += raw.slice(from, to);
-    for (let k = from; k < to; k++) map[n++] = base + k;
-  };
-  WS_RUN.lastIndex = 0;
-  for (let m = WS_RUN.exec(raw); m; m = WS_RUN.exec(raw)) {
-    keep(m.index);
-    const end = m.index + m[0].length;
-    if (keepDigitGaps && s.length && end < raw.length && isDigit(s.charCodeAt(s.length - 1)) && isDigit(raw.charCodeAt(end))) {
-      s += " ";
-      map[n++] = base + m.index;
-    }
-    from = end;
-  }
-  keep(raw.length);
-  return { s, base, map: map.subarray(0, n) };
+  const gaps: number[] = [];
+  let removed = 0;
+  const s = raw.replace(WS_RUN, (run: string, at: number) => {
+    const after = at + run.length;
+    const keep = keepDigitGaps && at > 0 && after < raw.length && isDigit(raw.charCodeAt(at - 1)) && isDigit(raw.charCodeAt(after));
+    removed += keep ? run.length - 1 : run.length;
+    gaps.push(after - removed, removed);
+    return keep ? " " : "";
+  });
+  return { s, base, gaps };
 }
 
 function squeezeLines(text: string): Line[] {
