@@ -7,12 +7,11 @@
  *
  * Env: BENCH_FILES (default 10000). Output: a markdown block for BENCHMARKS.md.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir, availableParallelism, loadavg, cpus } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { parse as parse5 } from "parse5";
 import { runBatch } from "../src/batch/index.js";
 import { htmlPages } from "./pages.js";
 
@@ -28,33 +27,10 @@ function replicate(pages: string[], n: number, dir: string): number {
   return bytes;
 }
 
-function files(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((s) => readdirSync(join(dir, s)).map((f) => join(dir, s, f)));
-}
 
-/** The floor: read each file, decode it, build the parse5 tree; nothing else. */
-function bareParse5(list: string[]): number {
-  const t = performance.now();
-  let nodes = 0;
-  for (const f of list) nodes += parse5(readFileSync(f, "utf8")).childNodes.length;
-  if (nodes === 0) throw new Error("parse5 built nothing");
-  return (performance.now() - t) / 1000;
-}
-
-/**
- * Child mode for the floor: in a fresh process, as the pipeline's worker starts fresh (measured in
- * this process, whose heap holds the benchmark's own data, the floor varied threefold between
- * runs). Best of three passes after a warm-up: the floor is taken at its fastest.
- */
-function floorChild(dir: string): void {
-  const list = files(dir);
-  bareParse5(list.slice(0, 300));
-  const best = Math.min(bareParse5(list), bareParse5(list), bareParse5(list));
-  process.stdout.write(JSON.stringify({ seconds: best }) + "\n");
-}
-
+/** The floor (bench/floor.ts): parse5 alone, in a fresh process that loads nothing else. */
 function floorInChild(dir: string): number {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--floor", dir], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./floor.ts", import.meta.url)), dir], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split("\n").pop()!).seconds;
 }
@@ -88,7 +64,6 @@ function peakRss(dir: string, out: string): number {
 
 async function main(): Promise<void> {
   if (process.argv[2] === "--child") return child(process.argv[3], process.argv[4]);
-  if (process.argv[2] === "--floor") return floorChild(process.argv[3]);
   const n = Number(process.env.BENCH_FILES ?? 10000);
   const work = mkdtempSync(join(tmpdir(), "gongkai-bench-"));
   try {
@@ -97,7 +72,6 @@ async function main(): Promise<void> {
     const small = join(work, "small");
     const bytes = replicate(pages, n, big);
     replicate(pages, Math.round(n / 10), small);
-    const list = files(big);
     const mb = bytes / 1048576;
     const cores = availableParallelism();
     const load = loadavg()[0];
@@ -121,10 +95,11 @@ async function main(): Promise<void> {
       "",
       "| run | seconds | reports/s | MB/s | CPU seconds, all threads |",
       "|---|---|---|---|---|",
-      row("bare parse5 (read + parse5 tree), 1 thread, fresh process, best of 3", floor),
+      row("bare parse5 (read + parse5 tree), 1 thread, own process, best of 3", floor),
       row("full pipeline, 1 worker", t1, one.cpu),
       row(`full pipeline, ${cores} workers`, tAll, all.cpu),
       "",
+      `- parse5 floor before the pipeline runs ${tFloor.toFixed(1)} s, after them ${tFloor2.toFixed(1)} s (the lower is used)`,
       `- ratio full pipeline / bare parse5 (1 thread each): **${ratio.toFixed(2)}** (target ≤ 3)`,
       `- parallel speedup ${cores} workers / 1 worker: **${speedup.toFixed(2)}** (target ≥ 1.7 on 2 cores)`,
       `- peak RSS, all workers: ${Math.round(n / 10)} files ${rssSmall.toFixed(0)} MB, ${n} files ${rssBig.toFixed(0)} MB (×${(rssBig / rssSmall).toFixed(2)} for ×10 files; target flat)`,
