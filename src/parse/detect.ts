@@ -6,7 +6,6 @@ import { squeezeText } from "./normalise.js";
  * all, which template generation, which statistical year, which agency.
  */
 
-
 /** Statutory-table and title markers; any one makes a text a report candidate. */
 const REPORT_TITLE = /政府信息公开[^\n]{0,12}(?:工作)?年度?报告|政府信息公开年报|政务公开[^\n]{0,6}年度报告|信息公开年度报告/;
 const TABLE_MARKERS = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "统计指标", "收到申请数", "受理依申请公开信息总数", "主动公开政府信息数", "依申请公开"];

@@ -22,9 +22,6 @@ interface ColumnsFile {
 }
 const COLUMNS: ColumnsFile = JSON.parse(readFileSync(new URL("./columns.json", import.meta.url), "utf8")) as ColumnsFile;
 
-/** Header/label text in matching form: the label key (which has no whitespace). */
-const sq = labelKey;
-
 type Cell = { text: string; origin: boolean };
 
 function rowCells(g: TableGrid, r: number): Cell[] {
@@ -46,7 +43,7 @@ function matchVariant(text: string, table: Record<string, string[]>): string | u
   let best: { key: string; score: number } | undefined;
   for (const [key, variants] of Object.entries(table)) {
     for (const v of variants) {
-      const k = sq(v);
+      const k = labelKey(v);
       const score = text === k ? 1000 + k.length : text.includes(k) ? k.length : -1;
       if (score > 0 && (!best || score > best.score)) best = { key, score };
     }
@@ -61,7 +58,7 @@ function headerPaths(g: TableGrid, from: number, to: number): string[][] {
   for (let c = 0; c < width; c++) {
     const path: string[] = [];
     for (let r = from; r < to; r++) {
-      const t = sq(g.rows[r][c] ?? "");
+      const t = labelKey(g.rows[r][c] ?? "");
       if (t && path[path.length - 1] !== t) path.push(t);
     }
     paths.push(path);
@@ -147,7 +144,7 @@ function matchRow(rows: RowSpec[], from: number, labels: string[]): number {
 function t3ColumnIds(paths: string[][]): (string | undefined)[] {
   const cols = namedSet("T3_COLS");
   const byLabel = new Map(cols.map((c) => [fieldDef(`applications.new.${c}`)?.column ?? c, c]));
-  const ignore = COLUMNS.t3_ignore.map(sq);
+  const ignore = COLUMNS.t3_ignore.map(labelKey);
   return paths.map((path) => {
     const lowest = path[path.length - 1];
     if (!lowest) return undefined;
@@ -163,7 +160,7 @@ function readT3(ctx: Ctx, g: TableGrid, generation: Generation): void {
   // The first data row is the first row whose label is the template's first row.
   let first = -1;
   for (let r = 0; r < g.rows.length && first < 0; r++) {
-    if (g.rows[r].some((t) => rows[0].keys.some((k) => coreKey(t) === k || sq(t).includes(k)))) first = r;
+    if (g.rows[r].some((t) => rows[0].keys.some((k) => coreKey(t) === k || labelKey(t).includes(k)))) first = r;
   }
   if (first < 1) return;
   const colIds = t3ColumnIds(headerPaths(g, 0, first));
@@ -207,7 +204,7 @@ function t4ColumnIds(paths: string[][], generation: Generation): (FieldId | unde
     const label = matchVariant(lowest, COLUMNS.t4);
     const col = label ? byLabel.get(label) : undefined;
     const joined = path.slice(0, -1).join("|");
-    const group = groups.find((gr) => (COLUMNS.t4_groups[gr] ?? []).some((v) => joined.includes(sq(v))));
+    const group = groups.find((gr) => (COLUMNS.t4_groups[gr] ?? []).some((v) => joined.includes(labelKey(v))));
     return col && group ? `review.${group}.${col}` : undefined;
   });
 }
@@ -246,7 +243,7 @@ function readT2(ctx: Ctx, g: TableGrid, generation: Generation): void {
   const subs = table2(generation);
   const caps: { r: number; item: string }[] = [];
   for (let r = 0; r < g.rows.length; r++) {
-    const distinct = [...new Set(g.rows[r].map(sq).filter(Boolean))];
+    const distinct = [...new Set(g.rows[r].map(labelKey).filter(Boolean))];
     const m = distinct.length === 1 ? CAPTION.exec(distinct[0]) : null;
     if (m) caps.push({ r, item: m[1] });
   }
@@ -261,10 +258,10 @@ function readT2(ctx: Ctx, g: TableGrid, generation: Generation): void {
     // Column labels of this sub-table (parallel to each row's cells), in matching form.
     const labels = [...new Set(sub.rows.flatMap((row) => row.columns))];
     const colIdx = g.rows[head].map((t) => {
-      const h = sq(t);
+      const h = labelKey(t);
       if (!h) return undefined;
-      const exact = labels.find((l) => sq(l) === h);
-      const loose = labels.find((l) => h.includes(sq(l).replace(/\(.*\)$/, "")) || sq(l).includes(h));
+      const exact = labels.find((l) => labelKey(l) === h);
+      const loose = labels.find((l) => h.includes(labelKey(l).replace(/\(.*\)$/, "")) || labelKey(l).includes(h));
       return exact ?? loose;
     });
     const firstValueCol = colIdx.findIndex((x) => x !== undefined);
@@ -299,11 +296,11 @@ export function readGridTables(tables: TableGrid[], generation: Generation): Tab
   const ctx: Ctx = { out, found: { t2: new Set(), t3: new Set(), t4: false } };
   for (const g of tables) {
     if (!g.rows.length) continue;
-    const all = g.rows.map((r) => r.map(sq).join("|")).join("\n");
+    const all = g.rows.map((r) => r.map(labelKey).join("|")).join("\n");
     if (CAPTION.test(all) && !ctx.out.complete.t2) readT2(ctx, g, generation);
     if (all.includes("本年新收") && !ctx.out.complete.t3) readT3(ctx, g, generation);
     if (!ctx.out.complete.t4) {
-      const start = g.rows.findIndex((r) => r.some((t) => sq(t).includes("行政复议")) && !r.some((t) => sq(t).includes("本年新收")));
+      const start = g.rows.findIndex((r) => r.some((t) => labelKey(t).includes("行政复议")) && !r.some((t) => labelKey(t).includes("本年新收")));
       if (start >= 0 && /结果维持|维持/.test(all)) readT4(ctx, g, start, generation);
     }
   }

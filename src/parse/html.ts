@@ -5,8 +5,9 @@ import type { TableGrid } from "./document.js";
 
 /**
  * HTML to visible text plus true table grids. The page is only parsed (parse5, its own tree: the
- * htmlparser2 adapter cheerio uses costs twice the parse itself), never run: scripts, styles, comments (incl. Word's `<!--[if ...]-->`) and embedded objects are
- * dropped. Work is bounded: nesting depth, spans and grid sizes are capped.
+ * htmlparser2 adapter cheerio uses costs twice the parse itself), never run: scripts, styles,
+ * comments (incl. Word's `<!--[if ...]-->`) and embedded objects are dropped. Work is bounded:
+ * nesting depth, spans and grid sizes are capped.
  */
 
 /** The few properties of parse5's default tree we read (`#text`, `#comment`, elements by tag name). */
@@ -69,7 +70,10 @@ const SHALLOW = new Set(["p", "li", "td", "th", "tr", "tbody", "thead", "tfoot",
 /** Far beyond any real page (a few hundred at most); the HTML parser's cost grows with the square of it. */
 const MAX_NESTING = 20_000;
 
-/** Deepest nesting of the page's elements (or an upper bound below the limit), counted on the raw tags (linear, before any parsing). */
+/**
+ * Deepest nesting of the page's elements (or, below the limit, an upper bound), counted on the raw
+ * tags (linear, before any parsing).
+ */
 function nestingDepth(html: string): number {
   // A page with fewer tags than the limit cannot nest deeper than it: most pages need no count.
   let tags = 0;

@@ -78,7 +78,7 @@ export function parseDocument(doc: Document): ParsedReport {
     }
     ({ tables, weighed } = solved(read, format, p?.extraction.fields ?? {}));
   } else if (format === "pre2019") {
-    tables = pre2019(doc) ?? tables;
+    tables = pre2019(doc, p?.extraction.fields) ?? tables;
   }
   const merged = p ? p.merge(tables, p.extraction, { weighed }) : tables;
 

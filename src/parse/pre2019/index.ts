@@ -24,7 +24,11 @@ interface Table {
 /** Digits as run together, decimals included (收费减免金额 0.12 | 0.19 printed 0.120.19): the solver splits them. */
 const isDigits = (s: string) => /^\d+(?:\.\d+)*$/.test(s);
 
-export function readPre2019(doc: Document): Extraction {
+/**
+ * `prose`: the figures the report's prose states, when the caller has read them already; read here
+ * only if a split is left open and none were given.
+ */
+export function readPre2019(doc: Document, prose?: Record<FieldId, number>): Extraction {
   const ex = emptyExtraction();
   const tables: Table[] = [];
   const spans: [number, number][] = [];
@@ -92,7 +96,7 @@ export function readPre2019(doc: Document): Extraction {
 
   if (runs.length) {
     let solved = solveRuns(runs, { ...ex.fields }, "pre2019");
-    if (solved.ambiguous.length) solved = decideByProse(doc, runs, ex.fields, solved);
+    if (solved.ambiguous.length) solved = decideByProse(prose ?? readProse(doc, "pre2019").fields, runs, ex.fields, solved);
     for (const [id, v] of Object.entries(solved.values)) {
       const base = runs.find((r) => r.fields.includes(id));
       set(id, convertUnit(v, undefined, unitOf(id)), solved.provenance[id] ?? { method: "solved", source: base?.source ?? "", raw: base?.raw ?? "" });
@@ -128,8 +132,7 @@ function unknownRow(row: TextRow): Finding {
  * Several splits satisfy every identity: a figure the report states in its prose for the first or
  * last cell of a run is tried as that cell. Kept only when the identities still hold with it.
  */
-function decideByProse(doc: Document, runs: DigitRun[], known: Record<FieldId, number>, first: SolveResult): SolveResult {
-  const prose = readProse(doc, "pre2019").fields;
+function decideByProse(prose: Record<FieldId, number>, runs: DigitRun[], known: Record<FieldId, number>, first: SolveResult): SolveResult {
   const pinned: string[] = [];
   const next = runs.map((run) => {
     const amb = run.fields.filter((f) => first.ambiguous.includes(f));

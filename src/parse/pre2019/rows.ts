@@ -38,9 +38,6 @@ export interface TextTable {
   rows: TextRow[];
 }
 
-/** The text without whitespace and bars, with the original offset of every character kept. */
-const compact = squeezeWithOffsets;
-
 const alt = (xs: string[]) => xs.map((x) => `(?:${x})`).join("|");
 const H = PLAN.header;
 /** 指标名称 | 计量单位 | 2013年度 | 历年累计 (any of the columns after the first may be missing). */
@@ -76,7 +73,7 @@ function valueStart(c: string, pos: number): boolean {
  * real grids (an HTML table also appears in the text as ` | ` lines).
  */
 export function findTextTables(text: string, skip: [number, number][] = []): TextTable[] {
-  const { c, map } = compact(text);
+  const { c, map } = squeezeWithOffsets(text);
   const out: (TextTable & { endCompact: number })[] = [];
   HEADER.lastIndex = 0;
   let m: RegExpExecArray | null;

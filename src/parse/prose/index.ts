@@ -9,15 +9,8 @@ import { bodyKeyOf } from "./label.js";
  * Conservative: a sentence about a sub-unit, another year, a change, a share or a rank is not read.
  */
 export function readProse(doc: Document, generation: Generation): Extraction {
-  // The pre-2019 table reader weighs its rows with the prose, and the pipeline merges the prose:
-  // one reading serves both.
-  let byGeneration = read.get(doc);
-  if (!byGeneration) read.set(doc, (byGeneration = new Map()));
-  let ex = byGeneration.get(generation);
-  if (!ex) byGeneration.set(generation, (ex = readProseWith(doc, generation)));
-  return structuredClone(ex);
+  return readProseWith(doc, generation);
 }
-const read = new WeakMap<Document, Map<Generation, Extraction>>();
 
 /** The definitions (`total = a + b`) of both table generations, as sums of terms. */
 let definitions: { id: FieldId; terms: { id: FieldId; sign: number }[] }[] | undefined;
