@@ -95,23 +95,34 @@ export function htmlToContent(html: string, file = "input"): HtmlContent {
     throw new InputError("NOT_REPORT", `${file}: HTML 元素嵌套超过 ${MAX_NESTING} 层，不是正常网页 (HTML nested more than ${MAX_NESTING} levels deep: not a real page)`);
   }
   const doc = parse(html, { scriptingEnabled: false }) as unknown as DomNode;
-  // Whether text is traditional is a property of the page, not of each piece: a cell of 減2 or
-  // 7.告知作出更改補充數 alone has no character that gives it away.
-  const out = new Builder(looksTraditional(html));
+  const out = new Builder();
   for (const l of headLines(doc)) out.line(l);
   walk(doc, out, 0);
   return out.finish();
 }
 
 const NOT_SPACE = /[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
+/** Joins the raw pieces for one normalisation pass; parse5 never leaves U+0000 in text (it becomes U+FFFD). */
+const SEP = "\u0000";
 
+/** A piece of visible text as the page has it, and how it is tidied once normalised. */
+interface Piece {
+  raw: string;
+  /** `line`: spaces and tabs collapsed, trimmed, dropped when empty; `head`: trimmed; `cell`: all whitespace collapsed, trimmed; `chars`: as is. */
+  tidy: "line" | "head" | "cell" | "chars";
+}
+
+/**
+ * Collects the page's lines and grids raw, then normalises all of them in one pass: whether text
+ * is traditional is a property of the page's visible text, not of each piece (a cell of 減2 or
+ * 7.告知作出更改補充數 alone has no character that gives it away), and one pass over the joined
+ * text costs far less than one per line and cell.
+ */
 class Builder {
-  private parts: string[] = [];
-  private length = 0;
+  private pieces: Piece[] = [];
   private pending = "";
-  readonly tables: TableGrid[] = [];
-
-  constructor(readonly traditional = false) {}
+  /** In document order: a text piece (its index) or a table of piece indices. */
+  private items: (number | { cells: number[][]; origin: boolean[][] })[] = [];
 
   inline(s: string): void {
     this.pending += s;
@@ -119,34 +130,53 @@ class Builder {
   /** Ends the current line (block boundary). */
   br(): void {
     // Most block boundaries close nothing but the indentation between tags.
-    if (!NOT_SPACE.test(this.pending)) {
-      this.pending = "";
-      return;
-    }
-    const t = normaliseText(this.pending, this.traditional).replace(/[ \t\f\v]+/g, " ").trim();
+    if (NOT_SPACE.test(this.pending)) this.items.push(this.piece(this.pending, "line"));
     this.pending = "";
-    if (t) this.push(t + "\n");
   }
   line(s: string): void {
     this.br();
-    this.push(normaliseText(s, this.traditional).trim() + "\n");
+    this.items.push(this.piece(s, "head"));
   }
-  private push(s: string): void {
-    this.parts.push(s);
-    this.length += s.length;
+  piece(raw: string, tidy: Piece["tidy"]): number {
+    return this.pieces.push({ raw, tidy }) - 1;
   }
-  table(rows: string[][], origin: boolean[][]): void {
+  table(cells: number[][], origin: boolean[][]): void {
     this.br();
-    const offset = this.length;
-    for (let r = 0; r < rows.length; r++) {
-      const cells = rows[r].filter((_, c) => origin[r][c]);
-      if (cells.length) this.push(cells.join(" | ") + "\n");
-    }
-    this.tables.push({ rows, origin, index: this.tables.length, offset });
+    this.items.push({ cells, origin });
   }
   finish(): HtmlContent {
     this.br();
-    return { text: this.parts.join(""), tables: this.tables };
+    const joined = this.pieces.map((p) => p.raw).join(SEP);
+    const norm = normaliseText(joined, looksTraditional(joined)).split(SEP);
+    const texts = norm.map((t, i) => {
+      const tidy = this.pieces[i].tidy;
+      if (tidy === "line") return t.replace(/[ \t\f\v]+/g, " ").trim();
+      if (tidy === "head") return t.trim();
+      if (tidy === "cell") return t.replace(/\s+/g, " ").trim();
+      return t;
+    });
+    const parts: string[] = [];
+    let length = 0;
+    const push = (s: string) => {
+      parts.push(s);
+      length += s.length;
+    };
+    const tables: TableGrid[] = [];
+    for (const item of this.items) {
+      if (typeof item === "number") {
+        const t = texts[item];
+        if (t || this.pieces[item].tidy === "head") push(t + "\n");
+        continue;
+      }
+      const offset = length;
+      const rows = item.cells.map((r) => r.map((i) => (i < 0 ? "" : texts[i])));
+      for (let r = 0; r < rows.length; r++) {
+        const cells = rows[r].filter((_, c) => item.origin[r][c]);
+        if (cells.length) push(cells.join(" | ") + "\n");
+      }
+      tables.push({ rows, origin: item.origin, index: tables.length, offset });
+    }
+    return { text: parts.join(""), tables };
   }
 }
 
@@ -167,8 +197,8 @@ function walk(node: DomNode, out: Builder, depth: number): void {
     return;
   }
   if (name === "table" && !hasNestedTable(node)) {
-    const g = grid(node, out.traditional);
-    if (g) out.table(g.rows, g.origin);
+    const g = grid(node, out);
+    if (g) out.table(g.cells, g.origin);
     return;
   }
   const block = name ? BLOCK.has(name) || name === "table" || name === "tr" || name === "td" || name === "th" : false;
@@ -220,16 +250,16 @@ function rowsOf(table: DomNode): DomNode[] {
 }
 
 /**
- * Text of one cell. Word exports put each character of a vertical header in its own paragraph
- * (`结<br>果<br>维<br>持`): pieces of one character are joined without spaces.
+ * Text of one cell, as a piece of the page's text. Word exports put each character of a vertical
+ * header in its own paragraph (`结<br>果<br>维<br>持`): pieces of one character are joined without spaces.
  */
-function cellText(cell: DomNode, traditional = false): string {
+function cellText(cell: DomNode, out: Builder): number {
   const pieces = textOf(cell)
     .split("\n")
     .map((p) => p.replace(/\s+/g, " ").trim())
     .filter((p) => p !== "");
-  if (pieces.length > 1 && pieces.every((p) => [...p].length === 1)) return normaliseText(pieces.join(""), traditional);
-  return normaliseText(pieces.join(" "), traditional).replace(/\s+/g, " ").trim();
+  if (pieces.length > 1 && pieces.every((p) => [...p].length === 1)) return out.piece(pieces.join(""), "chars");
+  return out.piece(pieces.join(" "), "cell");
 }
 
 function span(v: string | undefined, max: number): number {
@@ -238,11 +268,14 @@ function span(v: string | undefined, max: number): number {
   return Math.min(n, max);
 }
 
-/** Expands rowspan/colspan into a rectangular grid; each spanned position repeats its cell's text. */
-export function grid(table: DomNode, traditional = false): { rows: string[][]; origin: boolean[][] } | undefined {
+/**
+ * Expands rowspan/colspan into a rectangular grid of cell pieces; each spanned position repeats
+ * its cell's piece, a position no cell covers is -1 (empty).
+ */
+function grid(table: DomNode, out: Builder): { cells: number[][]; origin: boolean[][] } | undefined {
   const trs = rowsOf(table);
   if (!trs.length) return undefined;
-  const rows: string[][] = [];
+  const rows: number[][] = [];
   const origin: boolean[][] = [];
   let cells = 0;
   for (let r = 0; r < trs.length; r++) {
@@ -253,9 +286,9 @@ export function grid(table: DomNode, traditional = false): { rows: string[][]; o
       const n = td.nodeName;
       if (n !== "td" && n !== "th") continue;
       while (rows[r][c] !== undefined) c++;
-      const text = cellText(td, traditional);
       const rs = span(attr(td, "rowspan"), MAX_SPAN_ROWS);
       const cs = span(attr(td, "colspan"), MAX_SPAN_COLS);
+      const text = cellText(td, out);
       for (let dr = 0; dr < rs; dr++) {
         // A rowspan past the last row is clipped, as browsers do.
         if (r + dr >= trs.length) break;
@@ -274,10 +307,10 @@ export function grid(table: DomNode, traditional = false): { rows: string[][]; o
   for (let r = 0; r < rows.length; r++) {
     for (let c = 0; c < width; c++) {
       if (rows[r][c] === undefined) {
-        rows[r][c] = "";
+        rows[r][c] = -1;
         origin[r][c] = true;
       }
     }
   }
-  return { rows, origin };
+  return { cells: rows, origin };
 }

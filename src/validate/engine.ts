@@ -99,17 +99,20 @@ const pre2019Tables = (() => {
 /**
  * Pre-2019 reports use either the national table or the 福建 table; both share ids such as
  * requests.received.fax, so a 福建 report would otherwise fail PRE-RECEIVED (no e-mail term).
- * A table's rules are dropped when only the other table's own rows are printed.
+ * A table's rules are dropped when only the other table's own rows are printed. Returns the
+ * test for one relation (the rows printed are looked at once per report, not once per relation).
  */
-function tableApplies(rel: Relation, present: (id: FieldId) => boolean, generation: Generation): boolean {
-  if (generation !== "pre2019" || !rel.rule.table) return true;
+function tableTest(present: (id: FieldId) => boolean, generation: Generation): (rel: Relation) => boolean {
+  if (generation !== "pre2019") return () => true;
   const { indicators, fujian } = pre2019Tables();
   const has = (s: Set<FieldId>) => [...s].some(present);
   const ind = has(indicators);
   const fj = has(fujian);
-  if (rel.rule.table === "pre2019.indicators") return !(fj && !ind);
-  if (rel.rule.table === "pre2019.fujian") return !(ind && !fj);
-  return true;
+  return (rel) => {
+    if (rel.rule.table === "pre2019.indicators") return !(fj && !ind);
+    if (rel.rule.table === "pre2019.fujian") return !(ind && !fj);
+    return true;
+  };
 }
 
 /** A row is printed when it has a value or was printed blank: either says which table or variant the report uses. */
@@ -128,8 +131,9 @@ export function printedRows(values: Values, blank: Iterable<FieldId> = []): (id:
 export function applicableRelations(generation: Generation, values: Values, withPrevious: boolean, blank: Iterable<FieldId> = []): Relation[] {
   const present = printedRows(values, blank);
   const blanks = new Set(blank);
+  const tableApplies = tableTest(present, generation);
   return relationsFor(generation)
-    .filter((r) => (withPrevious || !r.crossYear) && tableApplies(r, present, generation) && applies(r, present))
+    .filter((r) => (withPrevious || !r.crossYear) && tableApplies(r) && applies(r, present))
     .map((r) => ([...r.optional].some((id) => blanks.has(id)) ? { ...r, optional: new Set([...r.optional].filter((id) => !blanks.has(id))) } : r));
 }
 

@@ -236,11 +236,18 @@ function discouraged(generation: Generation): { id: FieldId; table: string }[] {
   return list;
 }
 
+const ownIds = new Map<string, FieldId[]>();
 /** Ids of a table that occur in no other table of the generation: evidence the table was printed. */
 function tableOwnIds(table: string, generation: Generation): FieldId[] {
-  const defs = allFieldDefs().filter((f) => f.generation.includes(generation));
-  const elsewhere = new Set(defs.filter((f) => f.table !== table).map((f) => f.id));
-  return defs.filter((f) => f.table === table && !elsewhere.has(f.id)).map((f) => f.id);
+  const key = `${generation}|${table}`;
+  let ids = ownIds.get(key);
+  if (!ids) {
+    const defs = allFieldDefs().filter((f) => f.generation.includes(generation));
+    const elsewhere = new Set(defs.filter((f) => f.table !== table).map((f) => f.id));
+    ids = defs.filter((f) => f.table === table && !elsewhere.has(f.id)).map((f) => f.id);
+    ownIds.set(key, ids);
+  }
+  return ids;
 }
 
 /** Negative counts, fractional counts, blank key totals. */
