@@ -76,7 +76,15 @@ function titleLines(text: string): string[] {
 
 const TITLE_YEAR = /((?:19|20)\d{2})\s*年度?\s*(?:[^\n年]{0,12}?)政府信息公开|((?:19|20)\d{2})\s*年度?(?:政务公开|信息公开)/;
 
+let yearOf: { text: string; year: number | null } | undefined;
+
+/** The report's statistical year; the prose reader asks it again of the same text. */
 export function detectYear(text: string): number | null {
+  if (yearOf?.text !== text) yearOf = { text, year: yearIn(text) };
+  return yearOf.year;
+}
+
+function yearIn(text: string): number | null {
   const t = arabicYears(text);
   for (const l of titleLines(t)) {
     const m = TITLE_YEAR.exec(l.replace(/\s+/g, ""));
@@ -154,7 +162,15 @@ function abbreviates(short: string, long: string): boolean {
   return i === short.length;
 }
 
+let agencyOf: { text: string; agency: string | null } | undefined;
+
+/** The publishing body; the prose reader asks it again of the same text. */
 export function detectAgency(text: string): string | null {
+  if (agencyOf?.text !== text) agencyOf = { text, agency: agencyIn(text) };
+  return agencyOf.agency;
+}
+
+function agencyIn(text: string): string | null {
   const found = detectAgencyHead(text);
   // A title naming the body by an abbreviation yields to the full name it signs with.
   const signed = found && found.length <= 6 ? agencyFromSignature(text) : null;

@@ -54,7 +54,7 @@ function tooLarge(name: string, bytes: number): InputError {
 /** Parses a document already built (by toDocument or a format reader). Synchronous and pure. */
 export function parseDocument(doc: Document): ParsedReport {
   const text = doc.text;
-  if (text.replace(/\s+/g, "") === "") throw new InputError("EMPTY", `${doc.file}: 没有可读的文字 (no readable text)`);
+  if (!/\S/.test(text)) throw new InputError("EMPTY", `${doc.file}: 没有可读的文字 (no readable text)`);
   if (!isReport(text)) {
     throw new InputError("NOT_REPORT", `${doc.file}: 不是政府信息公开工作年度报告（没有报告标题，也没有法定统计表） (not a government information disclosure annual report)`);
   }
@@ -163,6 +163,9 @@ function solved(read: TableRead, generation: Generation, hints: Record<FieldId, 
   return { tables: out, weighed };
 }
 
+/** Fields in id order (code-unit order, as `<` compares). */
 function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {
-  return Object.fromEntries(Object.entries(f).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const out: Record<FieldId, number> = {};
+  for (const id of Object.keys(f).sort()) out[id] = f[id];
+  return out;
 }

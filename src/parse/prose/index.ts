@@ -12,22 +12,25 @@ export function readProse(doc: Document, generation: Generation): Extraction {
   return readProseWith(doc, generation);
 }
 
-/** The definitions (`total = a + b`) of both table generations, as sums of terms. */
-let definitions: { id: FieldId; terms: { id: FieldId; sign: number }[] }[] | undefined;
+/** The definitions (`total = a + b`) of both table generations, as sums of terms, by defined id. */
+let definitions: Map<FieldId, { id: FieldId; sign: number }[][]> | undefined;
 function definitionSums() {
-  definitions ??= (["2019", "2021"] as Generation[]).flatMap((g) =>
-    relationsFor(g)
-      .filter((r) => r.rule.basis === "definition" && r.op === "=" && r.left.terms.length === 1 && r.right.kind === "sum")
-      .map((r) => ({ id: r.left.terms[0].id, terms: r.right.terms.map((t) => ({ id: t.id, sign: t.sign })) })),
-  );
+  if (!definitions) {
+    definitions = new Map();
+    for (const g of ["2019", "2021"] as Generation[]) {
+      for (const r of relationsFor(g)) {
+        if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.right.kind !== "sum") continue;
+        const id = r.left.terms[0].id;
+        definitions.set(id, [...(definitions.get(id) ?? []), r.right.terms.map((t) => ({ id: t.id, sign: t.sign }))]);
+      }
+    }
+  }
   return definitions;
 }
 
-/** Derived fields (definitions such as `review.litigation.total = direct + after`) computable from the table values. */
-function derivedFrom(values: Record<FieldId, number>): Record<FieldId, number> {
-  const out: Record<FieldId, number> = {};
-  for (const { id, terms } of definitionSums()) {
-    if (values[id] !== undefined || out[id] !== undefined) continue;
+/** A derived field (a definition such as `review.litigation.total = direct + after`) computed from the table values. */
+function derivedFrom(id: FieldId, values: Record<FieldId, number>): number | undefined {
+  for (const terms of definitionSums().get(id) ?? []) {
     let sum = 0;
     let complete = true;
     for (const t of terms) {
@@ -35,9 +38,9 @@ function derivedFrom(values: Record<FieldId, number>): Record<FieldId, number> {
       if (v === undefined) { complete = false; break; }
       sum += t.sign * v;
     }
-    if (complete) out[id] = Math.round(sum * 1e6) / 1e6;
+    if (complete) return Math.round(sum * 1e6) / 1e6;
   }
-  return out;
+  return undefined;
 }
 
 function textTable(id: FieldId, prose: number, table: number): Finding {
@@ -82,9 +85,8 @@ export function mergeProse(tables: Extraction, prose: Extraction, opts: MergeOpt
     provenance: { ...tables.provenance },
     issues: [...tables.issues, ...prose.issues],
   };
-  const derived = derivedFrom(tables.fields);
   for (const [id, pv] of Object.entries(prose.fields)) {
-    const tv = tables.fields[id] ?? derived[id];
+    const tv = tables.fields[id] ?? derivedFrom(id, tables.fields);
     if (tv !== undefined) {
       if (Math.abs(tv - pv) > 1e-6 && !agreesOtherwise(id, pv, tables.fields)) out.issues.push(textTable(id, pv, tv));
       continue;
