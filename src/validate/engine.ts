@@ -48,12 +48,18 @@ function evaluateWith(rel: Relation, values: Values, previous?: Values): Outcome
   return { rel, left, right, ok: holds(rel.op, left, right) };
 }
 
-/** Relations that define a derived field (`derived = Σ parts`), keyed by the derived id. */
+const definitionsOf = new Map<Generation, Relation[]>();
+/** Relations that define a derived field (`derived = Σ parts`). */
 function definitions(generation: Generation): Relation[] {
-  return relationsFor(generation).filter((r) => {
-    if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.crossYear) return false;
-    return fieldDef(r.left.terms[0].id, generation)?.kind === "derived";
-  });
+  let defs = definitionsOf.get(generation);
+  if (!defs) {
+    defs = relationsFor(generation).filter((r) => {
+      if (r.rule.basis !== "definition" || r.op !== "=" || r.left.terms.length !== 1 || r.crossYear) return false;
+      return fieldDef(r.left.terms[0].id, generation)?.kind === "derived";
+    });
+    definitionsOf.set(generation, defs);
+  }
+  return defs;
 }
 
 /**

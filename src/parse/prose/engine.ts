@@ -169,17 +169,58 @@ function contextOk(line: string, start: number, ctx: Concept["context"]): boolea
   return which === ctx.is;
 }
 
+/** A generation's concepts, and the distinct literals of their patterns (`k`: index in `lits`, -1 for none). */
+interface Scan { concepts: { c: Compiled; patterns: { re: RegExp; k: number }[] }[]; lits: string[] }
+const scans = new Map<Generation, Scan>();
+function scanOf(generation: Generation): Scan {
+  let scan = scans.get(generation);
+  if (!scan) {
+    const lits: string[] = [];
+    const index = (lit: string) => {
+      if (!lit) return -1;
+      const k = lits.indexOf(lit);
+      return k >= 0 ? k : lits.push(lit) - 1;
+    };
+    const concepts = CONCEPTS.filter((c) => c.generations.includes(generation)).map((c) => ({ c, patterns: c.regexes.map(({ re, lit }) => ({ re, k: index(lit) })) }));
+    scan = { concepts, lits };
+    scans.set(generation, scan);
+  }
+  return scan;
+}
+
+/**
+ * Which literals each line holds, as a lines × literals table: each literal is searched once in
+ * the joined lines (jumping to the next line after a hit) instead of once per line.
+ */
+function literalsByLine(lines: Line[], lits: string[]): Uint8Array {
+  const has = new Uint8Array(lines.length * lits.length);
+  const starts = new Int32Array(lines.length + 1);
+  for (let i = 0; i < lines.length; i++) starts[i + 1] = starts[i] + lines[i].s.length + 1;
+  const joined = lines.map((l) => l.s).join("\n");
+  for (let k = 0; k < lits.length; k++) {
+    let line = 0;
+    for (let at = joined.indexOf(lits[k]); at >= 0; at = joined.indexOf(lits[k], starts[line])) {
+      while (starts[line + 1] <= at) line++;
+      has[line * lits.length + k] = 1;
+      if (++line >= lines.length) break;
+    }
+  }
+  return has;
+}
+
 export function readProseWith(doc: Document, generation: Generation): Extraction {
   const ex = emptyExtraction();
   const reportYear = detectYear(doc.text);
   const agency = detectAgency(doc.text);
   const lines = squeezeLines(doc.text);
-  const concepts = CONCEPTS.filter((c) => c.generations.includes(generation));
+  const { concepts, lits } = scanOf(generation);
+  const has = literalsByLine(lines, lits);
   const hits: Hit[] = [];
-  for (const line of lines) {
-    for (const c of concepts) {
-      for (const { re, lit } of c.regexes) {
-        if (!line.s.includes(lit)) continue;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    for (const { c, patterns } of concepts) {
+      for (const { re, k } of patterns) {
+        if (k >= 0 && has[i * lits.length + k] === 0) continue;
         re.lastIndex = 0;
         for (const m of line.s.matchAll(re)) {
           const n = m.groups!.n;
