@@ -4,6 +4,7 @@ import type { Document } from "../document.js";
 import { detectAgency, detectYear } from "../detect.js";
 import { bodyKeyOf } from "./label.js";
 import { requiredLiteral } from "./literal.js";
+import { LiteralSet } from "../literals.js";
 
 /**
  * Numbers stated in sentences, read with the phrase table of phrases.json. The engine only finds
@@ -170,7 +171,7 @@ function contextOk(line: string, start: number, ctx: Concept["context"]): boolea
 }
 
 /** A generation's concepts, and the distinct literals of their patterns (`k`: index in `lits`, -1 for none). */
-interface Scan { concepts: { c: Compiled; patterns: { re: RegExp; k: number }[] }[]; lits: string[] }
+interface Scan { concepts: { c: Compiled; patterns: { re: RegExp; k: number }[] }[]; lits: LiteralSet }
 const scans = new Map<Generation, Scan>();
 function scanOf(generation: Generation): Scan {
   let scan = scans.get(generation);
@@ -182,29 +183,24 @@ function scanOf(generation: Generation): Scan {
       return k >= 0 ? k : lits.push(lit) - 1;
     };
     const concepts = CONCEPTS.filter((c) => c.generations.includes(generation)).map((c) => ({ c, patterns: c.regexes.map(({ re, lit }) => ({ re, k: index(lit) })) }));
-    scan = { concepts, lits };
+    scan = { concepts, lits: new LiteralSet(lits) };
     scans.set(generation, scan);
   }
   return scan;
 }
 
-/**
- * Which literals each line holds, as a lines × literals table: each literal is searched once in
- * the joined lines (jumping to the next line after a hit) instead of once per line.
- */
-function literalsByLine(lines: Line[], lits: string[]): Uint8Array {
-  const has = new Uint8Array(lines.length * lits.length);
-  const starts = new Int32Array(lines.length + 1);
-  for (let i = 0; i < lines.length; i++) starts[i + 1] = starts[i] + lines[i].s.length + 1;
-  const joined = lines.map((l) => l.s).join("\n");
-  for (let k = 0; k < lits.length; k++) {
-    let line = 0;
-    for (let at = joined.indexOf(lits[k]); at >= 0; at = joined.indexOf(lits[k], starts[line])) {
-      while (starts[line + 1] <= at) line++;
-      has[line * lits.length + k] = 1;
-      if (++line >= lines.length) break;
-    }
-  }
+/** Which literals each line holds, as a lines × literals table, from one pass over the joined lines. */
+function literalsByLine(lines: Line[], lits: LiteralSet): Uint8Array {
+  const n = lits.literals.length;
+  const has = new Uint8Array(lines.length * n);
+  if (!lines.length) return has;
+  let line = 0;
+  // Where the current line ends in the joined text (the position of its newline).
+  let end = lines[0].s.length;
+  lits.scan(lines.map((l) => l.s).join("\n"), (k, at) => {
+    while (at > end) end += 1 + lines[++line].s.length;
+    has[line * n + k] = 1;
+  });
   return has;
 }
 
@@ -215,12 +211,13 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
   const lines = squeezeLines(doc.text);
   const { concepts, lits } = scanOf(generation);
   const has = literalsByLine(lines, lits);
+  const n = lits.literals.length;
   const hits: Hit[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     for (const { c, patterns } of concepts) {
       for (const { re, k } of patterns) {
-        if (k >= 0 && has[i * lits.length + k] === 0) continue;
+        if (k >= 0 && has[i * n + k] === 0) continue;
         re.lastIndex = 0;
         for (const m of line.s.matchAll(re)) {
           const n = m.groups!.n;

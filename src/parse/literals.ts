@@ -1,0 +1,37 @@
+/**
+ * Which of a fixed set of literals occur in a text, found in one pass over it: each position's
+ * character is looked up in a table of first characters, and only the literals starting with it
+ * are compared. Detection markers and the prose reader's phrase literals are dozens of strings
+ * searched in the same page; `includes` once per literal scans the page once per literal.
+ */
+export class LiteralSet {
+  /** For each UTF-16 code unit, 1 + index into `buckets` of the literals starting with it (0: none). */
+  private readonly first = new Int32Array(65536);
+  private readonly buckets: number[][] = [];
+
+  constructor(readonly literals: readonly string[]) {
+    literals.forEach((lit, k) => {
+      if (!lit) throw new Error("LiteralSet: empty literal");
+      const c = lit.charCodeAt(0);
+      if (this.first[c] === 0) this.first[c] = this.buckets.push([]);
+      this.buckets[this.first[c] - 1].push(k);
+    });
+  }
+
+  /** Calls `hit(k, at)` for every occurrence of literal k at position `at`, in text order. */
+  scan(text: string, hit: (k: number, at: number) => void): void {
+    const first = this.first;
+    for (let i = 0; i < text.length; i++) {
+      const b = first[text.charCodeAt(i)];
+      if (b === 0) continue;
+      for (const k of this.buckets[b - 1]) if (text.startsWith(this.literals[k], i)) hit(k, i);
+    }
+  }
+
+  /** For each literal, whether the text contains it. */
+  found(text: string): boolean[] {
+    const out = this.literals.map(() => false);
+    this.scan(text, (k) => { out[k] = true; });
+    return out;
+  }
+}
