@@ -170,38 +170,47 @@ function contextOk(line: string, start: number, ctx: Concept["context"]): boolea
   return which === ctx.is;
 }
 
-/** A generation's concepts, and the distinct literals of their patterns (`k`: index in `lits`, -1 for none). */
-interface Scan { concepts: { c: Compiled; patterns: { re: RegExp; k: number }[] }[]; lits: LiteralSet }
+/** A generation's phrase patterns in table order, and for each distinct literal the patterns that require it. */
+interface Scan { patterns: { c: Compiled; re: RegExp }[]; byLiteral: number[][]; lits: LiteralSet }
 const scans = new Map<Generation, Scan>();
 function scanOf(generation: Generation): Scan {
   let scan = scans.get(generation);
   if (!scan) {
     const lits: string[] = [];
-    const index = (lit: string) => {
-      if (!lit) return -1;
-      const k = lits.indexOf(lit);
-      return k >= 0 ? k : lits.push(lit) - 1;
-    };
-    const concepts = CONCEPTS.filter((c) => c.generations.includes(generation)).map((c) => ({ c, patterns: c.regexes.map(({ re, lit }) => ({ re, k: index(lit) })) }));
-    scan = { concepts, lits: new LiteralSet(lits) };
+    const byLiteral: number[][] = [];
+    const patterns: Scan["patterns"] = [];
+    for (const c of CONCEPTS) {
+      if (!c.generations.includes(generation)) continue;
+      for (const { re, lit } of c.regexes) {
+        // requiredLiteral gives "" only for a top-level alternation; the phrase table has none (literal.test.ts).
+        if (!lit) throw new Error(`phrases.json: pattern without a required literal: ${re.source}`);
+        let k = lits.indexOf(lit);
+        if (k < 0) k = lits.push(lit) - 1;
+        (byLiteral[k] ??= []).push(patterns.push({ c, re }) - 1);
+      }
+    }
+    scan = { patterns, byLiteral, lits: new LiteralSet(lits) };
     scans.set(generation, scan);
   }
   return scan;
 }
 
-/** Which literals each line holds, as a lines × literals table, from one pass over the joined lines. */
-function literalsByLine(lines: Line[], lits: LiteralSet): Uint8Array {
-  const n = lits.literals.length;
-  const has = new Uint8Array(lines.length * n);
-  if (!lines.length) return has;
+/** For each line, the patterns whose literal it holds (in table order), from one pass over the joined lines. */
+function candidates(lines: Line[], scan: Scan): number[][] {
+  const out: number[][] = lines.map(() => []);
+  if (!lines.length) return out;
+  const lastLine = new Int32Array(scan.lits.literals.length).fill(-1);
   let line = 0;
   // Where the current line ends in the joined text (the position of its newline).
   let end = lines[0].s.length;
-  lits.scan(lines.map((l) => l.s).join("\n"), (k, at) => {
+  scan.lits.scan(lines.map((l) => l.s).join("\n"), (k, at) => {
     while (at > end) end += 1 + lines[++line].s.length;
-    has[line * n + k] = 1;
+    if (lastLine[k] === line) return;
+    lastLine[k] = line;
+    out[line].push(...scan.byLiteral[k]);
   });
-  return has;
+  for (const list of out) if (list.length > 1) list.sort((a, b) => a - b);
+  return out;
 }
 
 export function readProseWith(doc: Document, generation: Generation): Extraction {
@@ -209,24 +218,23 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
   const reportYear = detectYear(doc.text);
   const agency = detectAgency(doc.text);
   const lines = squeezeLines(doc.text);
-  const { concepts, lits } = scanOf(generation);
-  const has = literalsByLine(lines, lits);
-  const n = lits.literals.length;
+  const scan = scanOf(generation);
+  const todo = candidates(lines, scan);
   const hits: Hit[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    for (const { c, patterns } of concepts) {
-      for (const { re, k } of patterns) {
-        if (k >= 0 && has[i * n + k] === 0) continue;
-        re.lastIndex = 0;
-        for (const m of line.s.matchAll(re)) {
-          const n = m.groups!.n;
-          const start = m.index!;
-          const pos = m.indices!.groups!.n[0];
-          if (!contextOk(line.s, start, c.context)) continue;
-          if (vetoed(line.s, start, pos, n, m[0], reportYear, agency, c)) continue;
-          hits.push({ field: c.field, value: Number(n), pos, start, end: start + m[0].length, line, concept: c });
-        }
+    const s = line.s;
+    for (const p of todo[i]) {
+      const { c, re } = scan.patterns[p];
+      re.lastIndex = 0;
+      for (let m = re.exec(s); m; m = re.exec(s)) {
+        if (m[0] === "") re.lastIndex++;
+        const n = m.groups!.n;
+        const start = m.index;
+        const pos = m.indices!.groups!.n[0];
+        if (!contextOk(s, start, c.context)) continue;
+        if (vetoed(s, start, pos, n, m[0], reportYear, agency, c)) continue;
+        hits.push({ field: c.field, value: Number(n), pos, start, end: start + m[0].length, line, concept: c });
       }
     }
   }
