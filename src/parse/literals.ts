@@ -8,8 +8,11 @@ export class LiteralSet {
   /** For each UTF-16 code unit, 1 + index into `buckets` of the literals starting with it (0: none). */
   private readonly first = new Int32Array(65536);
   private readonly buckets: number[][] = [];
+  /** Each literal's second code unit (-1 for one-character literals): most candidates fail on it. */
+  private readonly second: Int32Array;
 
   constructor(readonly literals: readonly string[]) {
+    this.second = Int32Array.from(literals, (lit) => (lit.length > 1 ? lit.charCodeAt(1) : -1));
     literals.forEach((lit, k) => {
       if (!lit) throw new Error("LiteralSet: empty literal");
       const c = lit.charCodeAt(0);
@@ -20,11 +23,15 @@ export class LiteralSet {
 
   /** Calls `hit(k, at)` for every occurrence of literal k at position `at`, in text order. */
   scan(text: string, hit: (k: number, at: number) => void): void {
-    const first = this.first;
+    const { first, second, buckets, literals } = this;
     for (let i = 0; i < text.length; i++) {
       const b = first[text.charCodeAt(i)];
       if (b === 0) continue;
-      for (const k of this.buckets[b - 1]) if (text.startsWith(this.literals[k], i)) hit(k, i);
+      const next = text.charCodeAt(i + 1);
+      for (const k of buckets[b - 1]) {
+        if (second[k] >= 0 && second[k] !== next) continue;
+        if (text.startsWith(literals[k], i)) hit(k, i);
+      }
     }
   }
 

@@ -46,7 +46,10 @@ interface Pattern { re: RegExp; lit: string }
 const pattern = (re: RegExp): Pattern => ({ re, lit: requiredLiteral(re.source) });
 interface Compiled extends Concept { regexes: Pattern[] }
 const CONCEPTS: Compiled[] = PHRASES.concepts.map((c) => ({ ...c, regexes: c.patterns.map((p) => pattern(compile(p))) }));
-const ZEROS = PHRASES.zero_statements.map((z) => ({ ...z, regexes: z.patterns.map((p) => pattern(new RegExp(p, "g"))) }));
+const ZERO_PATTERNS = PHRASES.zero_statements.map((z) => z.patterns.map((p) => pattern(new RegExp(p, "g"))));
+const ZERO_LITERALS = new LiteralSet([...new Set(ZERO_PATTERNS.flat().map((p) => p.lit))]);
+/** Statements that a count is zero (`未收到…行政复议`), each pattern with the index of its literal in ZERO_LITERALS. */
+const ZEROS = PHRASES.zero_statements.map((z, i) => ({ ...z, regexes: ZERO_PATTERNS[i].map(({ re, lit }) => ({ re, k: ZERO_LITERALS.literals.indexOf(lit) })) }));
 const RATES = PHRASES.rates.map((r) => ({ ...r, regex: pattern(compile(r.pattern, "{p}")) }));
 const G = PHRASES.guards;
 const CHANGE_CLAUSE = new RegExp(G.change_clause.join("|"));
@@ -195,16 +198,23 @@ function scanOf(generation: Generation): Scan {
   return scan;
 }
 
-/** For each line, the patterns whose literal it holds (in table order), from one pass over the joined lines. */
-function candidates(lines: Line[], scan: Scan): number[][] {
-  const out: number[][] = lines.map(() => []);
-  if (!lines.length) return out;
-  const lastLine = new Int32Array(scan.lits.literals.length).fill(-1);
+/** Calls `hit(line, k)` for each occurrence of literal k in the lines, from one pass over the joined lines. */
+function eachHit(lines: Line[], set: LiteralSet, hit: (line: number, k: number) => void): void {
+  if (!lines.length) return;
   let line = 0;
   // Where the current line ends in the joined text (the position of its newline).
   let end = lines[0].s.length;
-  scan.lits.scan(lines.map((l) => l.s).join("\n"), (k, at) => {
+  set.scan(lines.map((l) => l.s).join("\n"), (k, at) => {
     while (at > end) end += 1 + lines[++line].s.length;
+    hit(line, k);
+  });
+}
+
+/** For each line, the patterns whose literal it holds (in table order). */
+function candidates(lines: Line[], scan: Scan): number[][] {
+  const out: number[][] = lines.map(() => []);
+  const lastLine = new Int32Array(scan.lits.literals.length).fill(-1);
+  eachHit(lines, scan.lits, (line, k) => {
     if (lastLine[k] === line) return;
     lastLine[k] = line;
     out[line].push(...scan.byLiteral[k]);
@@ -255,13 +265,20 @@ export function readProseWith(doc: Document, generation: Generation): Extraction
     ex.provenance[id] = { method: "prose", source: "正文", raw: h.line.s.slice(h.start, h.end), offset: offsetOf(h.line, h.start) };
   }
   let every: Line[] | undefined;
+  let holds: Uint8Array | undefined;
+  const nz = ZERO_LITERALS.literals.length;
   for (const z of ZEROS) {
     if (!z.generations.includes(generation) || ex.fields[z.field] !== undefined) continue;
     every ??= lines.length ? allLines(doc.text) : [];
-    for (const line of every) {
+    if (!holds) {
+      const table = (holds = new Uint8Array(every.length * nz));
+      eachHit(every, ZERO_LITERALS, (line, k) => { table[line * nz + k] = 1; });
+    }
+    for (let i = 0; i < every.length; i++) {
+      const line = every[i];
       let m: RegExpExecArray | null = null;
-      for (const { re, lit } of z.regexes) {
-        if (!line.s.includes(lit)) continue;
+      for (const { re, k } of z.regexes) {
+        if (holds[i * nz + k] === 0) continue;
         re.lastIndex = 0;
         if ((m = re.exec(line.s))) break;
       }
