@@ -102,19 +102,26 @@ export type Values = Readonly<Record<FieldId, number>>;
  * Value of one side, or undefined when a required term is absent (a rule is evaluated only when
  * all its terms are present: blank is not 0, spec §1.3).
  */
-export function evalExpr(expr: Expr, values: Values, optional: ReadonlySet<FieldId> = new Set(), previous?: Values): number | undefined {
-  const vals: number[] = [];
+const NONE: ReadonlySet<FieldId> = new Set();
+
+export function evalExpr(expr: Expr, values: Values, optional: ReadonlySet<FieldId> = NONE, previous?: Values): number | undefined {
+  // Summed in term order from 0, as a reduce would: the rounding below sees the same float.
+  let sum = 0;
+  let max = -Infinity;
+  let any = false;
   for (const t of expr.terms) {
-    const src = t.prev ? previous : values;
-    const v = src?.[t.id];
+    const v = (t.prev ? previous : values)?.[t.id];
     if (v === undefined) {
       if (optional.has(t.id)) continue;
       return undefined;
     }
-    vals.push(t.sign * v);
+    const x = t.sign * v;
+    sum += x;
+    if (x > max) max = x;
+    any = true;
   }
-  if (expr.kind === "max") return vals.length ? Math.max(...vals) : undefined;
-  return roundSum(vals.reduce((a, b) => a + b, 0));
+  if (expr.kind === "max") return any ? max : undefined;
+  return roundSum(sum);
 }
 
 /** Sums of decimals (万元) are compared at 6 places, the precision reports print. */

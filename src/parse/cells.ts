@@ -15,7 +15,11 @@ const ZERO_MARKS = /^(?:无|-|—+|-+|\/|－|─+|╱)$/;
 export const CELL_UNITS = "万元|元|笔|件|条|项|个|次|人次|人|篇";
 const NUMBER = new RegExp(`^(增加|减少|增|减|\\+|-)?\\s*(\\d+(?:\\.\\d+)?)\\s*(${CELL_UNITS})?$`);
 
+/** A plain count (`0`, `15`): most cells. Fifteen digits at most, so Number() is exact. */
+const PLAIN = /^\d{1,15}$/;
+
 export function parseCell(raw: string): Cell {
+  if (PLAIN.test(raw)) return { kind: "value", value: Number(raw) };
   const s = raw.replace(/\s+/g, "").replace(/,(?=\d{3}(?:\D|$))/g, "");
   if (s === "") return { kind: "blank" };
   if (ZERO_MARKS.test(s)) return { kind: "value", value: 0, mark: s };

@@ -1,4 +1,4 @@
-import { fieldDef, emptyExtraction, type Extraction, type FieldId, type Finding, type Generation, type ParsedReport } from "../model/index.js";
+import { allFieldDefs, fieldDef, emptyExtraction, type Extraction, type FieldId, type Finding, type Generation, type ParsedReport } from "../model/index.js";
 import { convertUnit } from "./cells.js";
 import { decodeBytes, InputError, MAX_TEXT_BYTES } from "./decode.js";
 import { isReport, detectAgency, detectGeneration, detectYear } from "./detect.js";
@@ -163,9 +163,16 @@ function solved(read: TableRead, generation: Generation, hints: Record<FieldId, 
   return { tables: out, weighed };
 }
 
-/** Fields in id order (code-unit order, as `<` compares). */
+let rank: Map<FieldId, number> | undefined;
+
+/** Fields in id order (code-unit order, as `<` compares); catalog ids by their precomputed rank. */
 function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {
+  rank ??= new Map([...new Set(allFieldDefs().flatMap((d) => [d.id, `cumulative.${d.id}`]))].sort().map((id, i) => [id, i]));
+  const r = rank;
+  const keys = Object.keys(f);
+  if (keys.every((k) => r.has(k))) keys.sort((a, b) => r.get(a)! - r.get(b)!);
+  else keys.sort();
   const out: Record<FieldId, number> = {};
-  for (const id of Object.keys(f).sort()) out[id] = f[id];
+  for (const id of keys) out[id] = f[id];
   return out;
 }
