@@ -1,5 +1,4 @@
 import type { Generation } from "../model/index.js";
-import { LiteralSet } from "./literals.js";
 import { squeezeText } from "./normalise.js";
 
 /**
@@ -31,21 +30,13 @@ const MARKERS: Record<Generation, string[]> = {
 /** Template content shared by 2019 and 2021 (not pre2019). */
 const POST2019 = ["本年新收政府信息公开申请数量", "第二十条第(一)项", "收到和处理政府信息公开申请情况", "本列数据的勾稽关系", "结转下年度继续办理"];
 
-const GROUPS: [string, string[]][] = [...Object.entries(MARKERS), ["post2019", POST2019]];
-const GROUP_MARKERS = new LiteralSet(GROUPS.flatMap(([, m]) => m));
-
 export function detectGeneration(text: string, year: number | null): Generation | null {
-  const found = GROUP_MARKERS.found(squeezeText(text));
-  const counts: Record<string, number> = {};
-  let k = 0;
-  for (const [group, markers] of GROUPS) {
-    counts[group] = 0;
-    for (let i = 0; i < markers.length; i++) if (found[k++]) counts[group]++;
-  }
-  const s21 = counts["2021"];
-  const s19 = counts["2019"];
-  const pre = counts.pre2019;
-  const post = counts.post2019;
+  const sq = squeezeText(text);
+  const score = (g: Generation) => MARKERS[g].filter((m) => sq.includes(m)).length;
+  const s21 = score("2021");
+  const s19 = score("2019");
+  const pre = score("pre2019");
+  const post = POST2019.filter((m) => sq.includes(m)).length;
   if (post > 0 || s21 + s19 >= 2) {
     if (s21 > s19) return "2021";
     if (s19 > s21) return "2019";

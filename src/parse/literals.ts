@@ -1,8 +1,9 @@
 /**
  * Which of a fixed set of literals occur in a text, found in one pass over it: each position's
  * character is looked up in a table of first characters, and only the literals starting with it
- * are compared. Detection markers and the prose reader's phrase literals are dozens of strings
- * searched in the same page; `includes` once per literal scans the page once per literal.
+ * are compared. The prose reader's phrase literals are some ninety short strings searched in the
+ * same lines; `includes` once per literal scans the lines once per literal. (Long markers, such
+ * as the generation markers, are as fast with `includes`, which skips ahead by their length.)
  */
 export class LiteralSet {
   /** For each UTF-16 code unit, 1 + index into `buckets` of the literals starting with it (0: none). */
