@@ -180,30 +180,42 @@ class Builder {
   }
 }
 
+/** What the walk does with an element, by tag name (one lookup per element); others are inline. */
+type Role = "skip" | "block" | "br" | "table";
+const ROLE = new Map<string, Role>([
+  ...[...BLOCK, "tr", "td", "th"].map((t): [string, Role] => [t, "block"]),
+  ...[...SKIP].map((t): [string, Role] => [t, "skip"]),
+  ["br", "br"],
+  ["table", "table"],
+]);
+
 function walk(node: DomNode, out: Builder, depth: number): void {
-  if (textNode(node)) {
+  const nodeName = node.nodeName;
+  if (nodeName === "#text") {
     out.inline(node.value ?? "");
     return;
   }
   const name = tagName(node);
-  if (node.nodeName !== "#document" && !name) return; // comments, doctype
-  if (name && SKIP.has(name)) return;
+  if (nodeName !== "#document" && !name) return; // comments, doctype
+  const role = name ? ROLE.get(name) : undefined;
+  if (role === "skip") return;
   if (depth > MAX_DEPTH) {
     out.inline(textOf(node));
     return;
   }
-  if (name === "br") {
+  if (role === "br") {
     out.br();
     return;
   }
-  if (name === "table" && !hasNestedTable(node)) {
+  if (role === "table" && !hasNestedTable(node)) {
     const g = grid(node, out);
     if (g) out.table(g.cells, g.origin);
     return;
   }
-  const block = name ? BLOCK.has(name) || name === "table" || name === "tr" || name === "td" || name === "th" : false;
+  const block = role === "block" || role === "table";
   if (block) out.br();
-  for (const c of node.childNodes ?? []) walk(c, out, depth + 1);
+  const children = node.childNodes;
+  if (children) for (let i = 0; i < children.length; i++) walk(children[i], out, depth + 1);
   if (block) out.br();
 }
 
@@ -254,6 +266,9 @@ function rowsOf(table: DomNode): DomNode[] {
  * header in its own paragraph (`结<br>果<br>维<br>持`): pieces of one character are joined without spaces.
  */
 function cellText(cell: DomNode, out: Builder): number {
+  // Most cells hold one line of text and nothing else.
+  const only = cell.childNodes?.length === 1 ? cell.childNodes[0] : undefined;
+  if (only?.nodeName === "#text" && !only.value?.includes("\n")) return out.piece((only.value ?? "").replace(/\s+/g, " ").trim(), "cell");
   const pieces = textOf(cell)
     .split("\n")
     .map((p) => p.replace(/\s+/g, " ").trim())
