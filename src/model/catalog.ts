@@ -49,13 +49,14 @@ export function fieldDefs(id: FieldId): FieldDef[] {
   return byId.get(id) ?? [];
 }
 
-const firstDef = new Map<Generation | undefined, Map<FieldId, FieldDef | undefined>>();
+const firstDef = new Map<Generation | undefined, Map<FieldId, FieldDef>>();
 /** First catalog entry for an id (label, unit), optionally of a generation; undefined for unknown ids. */
 export function fieldDef(id: FieldId, generation?: Generation): FieldDef | undefined {
   // Asked for every field of every report, several times over: remembered per generation.
   let byGen = firstDef.get(generation);
   if (!byGen) firstDef.set(generation, (byGen = new Map()));
-  if (byGen.has(id)) return byGen.get(id);
+  const known = byGen.get(id);
+  if (known) return known;
   const defs = fieldDefs(id);
   const def = (generation && defs.find((d) => d.generation.includes(generation))) || defs[0];
   if (def) byGen.set(id, def); // catalog ids only: unknown ids (user input) are not remembered

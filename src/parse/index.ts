@@ -163,15 +163,19 @@ function solved(read: TableRead, generation: Generation, hints: Record<FieldId, 
   return { tables: out, weighed };
 }
 
-let rank: Map<FieldId, number> | undefined;
+let order: { rank: Map<FieldId, number>; ids: FieldId[] } | undefined;
 
-/** Fields in id order (code-unit order, as `<` compares); catalog ids by their precomputed rank. */
+/** Fields in id order (code-unit order, as `<` compares): catalog ids sorted by their precomputed rank. */
 function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {
-  rank ??= new Map([...new Set(allFieldDefs().flatMap((d) => [d.id, `cumulative.${d.id}`]))].sort().map((id, i) => [id, i]));
-  const r = rank;
-  const keys = Object.keys(f);
-  if (keys.every((k) => r.has(k))) keys.sort((a, b) => r.get(a)! - r.get(b)!);
-  else keys.sort();
+  if (!order) {
+    const ids = [...new Set(allFieldDefs().flatMap((d) => [d.id, `cumulative.${d.id}`]))].sort();
+    order = { rank: new Map(ids.map((id, i) => [id, i])), ids };
+  }
+  let keys = Object.keys(f);
+  const ranks = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) ranks[i] = order.rank.get(keys[i]) ?? -1;
+  if (ranks.includes(-1)) keys.sort();
+  else keys = Array.from(ranks.sort(), (r) => order!.ids[r]);
   const out: Record<FieldId, number> = {};
   for (const id of keys) out[id] = f[id];
   return out;
