@@ -93,21 +93,22 @@ function record(ctx: Ctx, id: FieldId, raw: string, source: string, offset: numb
 function cellsById(cells: Cell[], colIds: (string | undefined)[]): Map<string, string> {
   const origin = new Map<string, string[]>();
   const spanned = new Map<string, string[]>();
-  cells.forEach((cell, c) => {
+  const ids: string[] = [];
+  for (let c = 0; c < cells.length; c++) {
     const id = colIds[c];
-    if (!id) return;
-    const m = cell.origin ? origin : spanned;
-    m.set(id, [...(m.get(id) ?? []), cell.text]);
-  });
+    if (!id) continue;
+    if (!origin.has(id) && !spanned.has(id)) ids.push(id);
+    const m = cells[c].origin ? origin : spanned;
+    const list = m.get(id);
+    if (list) list.push(cells[c].text);
+    else m.set(id, [cells[c].text]);
+  }
   const out = new Map<string, string>();
-  for (const id of new Set(colIds.filter((x): x is string => !!x))) {
-    const o = origin.get(id) ?? [];
-    const s = spanned.get(id) ?? [];
-    const pick = o.length ? o : s;
+  for (const id of ids) {
+    const pick = origin.get(id) ?? spanned.get(id)!;
     // One printed cell per id; several distinct ones mean the header mapping is wrong for this row.
-    const distinct = [...new Set(pick.map((t) => t.trim()))];
-    if (distinct.length === 1) out.set(id, distinct[0]);
-    else if (distinct.length > 1 && o.length === 1) out.set(id, o[0]);
+    const text = pick[0].trim();
+    if (pick.every((t) => t.trim() === text)) out.set(id, text);
   }
   return out;
 }
