@@ -140,13 +140,14 @@ export function applicableRelations(generation: Generation, values: Values, with
   const tableApplies = tableTest(present, generation);
   return relationsFor(generation)
     .filter((r) => (withPrevious || !r.crossYear) && tableApplies(r) && applies(r, present))
-    .map((r) => ([...r.optional].some((id) => blanks.has(id)) ? { ...r, optional: new Set([...r.optional].filter((id) => !blanks.has(id))) } : r));
+    .map((r) => (blanks.size && [...r.optional].some((id) => blanks.has(id)) ? { ...r, optional: new Set([...r.optional].filter((id) => !blanks.has(id))) } : r));
 }
 
 /** `FJ-RECEIVED-A` and `-B` are alternative forms of one rule: the family key, or undefined. */
 export function variantFamily(rel: Relation): string | undefined {
+  if (!rel.rule.code.startsWith("FJ-")) return undefined;
   const m = /^(.*)-([A-Z])$/.exec(rel.rule.code);
-  if (!m || !/^FJ-/.test(rel.rule.code)) return undefined;
+  if (!m) return undefined;
   return `${m[1]}|${rel.bindings.column ?? ""}|${Object.entries(rel.bindings).filter(([k]) => k !== "column").map(([k, v]) => `${k}=${v}`).join(",")}`;
 }
 
