@@ -88,7 +88,14 @@ export function parseDocument(doc: Document): ParsedReport {
   if (!format) issues.push({ rule: "FORMAT-UNKNOWN", severity: "warning", message: "无法判断报告格式（年份与表格均不明） (template generation unknown)" });
   if (report_year === null) issues.push({ rule: "YEAR-UNKNOWN", severity: "warning", message: "无法确定报告年度 (report year not found)" });
 
-  const fields = sortFields(merged.fields);
+  // Fields and their provenance in id order, built in one pass.
+  const fields: Record<FieldId, number> = {};
+  const provenance: ParsedReport["provenance"] = {};
+  for (const id of sortedIds(merged.fields)) {
+    fields[id] = merged.fields[id];
+    const p = merged.provenance[id];
+    if (p) provenance[id] = p;
+  }
   return {
     file: doc.file,
     format,
@@ -97,7 +104,7 @@ export function parseDocument(doc: Document): ParsedReport {
     fields,
     blank: [...new Set(merged.blank)].filter((id) => fields[id] === undefined).sort(),
     ambiguous: [...new Set(merged.ambiguous)].filter((id) => fields[id] === undefined).sort(),
-    provenance: Object.fromEntries(Object.keys(fields).filter((id) => merged.provenance[id]).map((id) => [id, merged.provenance[id]])),
+    provenance,
     issues,
   };
 }
@@ -108,7 +115,8 @@ export function parseDocument(doc: Document): ParsedReport {
  * open with a stated figure are `weighed` (no split gives that figure, so the prose does not fill them).
  */
 function solved(read: TableRead, generation: Generation, hints: Record<FieldId, number>): { tables: Extraction; weighed: FieldId[] } {
-  const out: Extraction = { fields: { ...read.values }, blank: [...read.blank], ambiguous: [...read.ambiguous], provenance: { ...read.provenance }, issues: [] };
+  // The read is the pipeline's own and not used again: its values and provenance are taken, not copied.
+  const out: Extraction = { fields: read.values, blank: [...read.blank], ambiguous: [...read.ambiguous], provenance: read.provenance, issues: [] };
   let weighed: FieldId[] = [];
   for (const n of read.notes) out.issues.push({ rule: n.rule, severity: "warning", message: n.message, fields: n.fields });
   if (read.runs.length) {
@@ -165,18 +173,15 @@ function solved(read: TableRead, generation: Generation, hints: Record<FieldId, 
 
 let order: { rank: Map<FieldId, number>; ids: FieldId[] } | undefined;
 
-/** Fields in id order (code-unit order, as `<` compares): catalog ids sorted by their precomputed rank. */
-function sortFields(f: Record<FieldId, number>): Record<FieldId, number> {
+/** Ids in code-unit order (as `<` compares); catalog ids sorted through their precomputed rank. */
+function sortedIds(f: Record<FieldId, number>): FieldId[] {
   if (!order) {
     const ids = [...new Set(allFieldDefs().flatMap((d) => [d.id, `cumulative.${d.id}`]))].sort();
     order = { rank: new Map(ids.map((id, i) => [id, i])), ids };
   }
-  let keys = Object.keys(f);
+  const keys = Object.keys(f);
   const ranks = new Int32Array(keys.length);
   for (let i = 0; i < keys.length; i++) ranks[i] = order.rank.get(keys[i]) ?? -1;
-  if (ranks.includes(-1)) keys.sort();
-  else keys = Array.from(ranks.sort(), (r) => order!.ids[r]);
-  const out: Record<FieldId, number> = {};
-  for (const id of keys) out[id] = f[id];
-  return out;
+  if (ranks.includes(-1)) return keys.sort();
+  return Array.from(ranks.sort(), (r) => order!.ids[r]);
 }
