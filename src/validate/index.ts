@@ -255,7 +255,7 @@ function valueChecks(report: ParsedReport): Finding[] {
   const out: Finding[] = [];
   const g = report.format;
   for (const [id, v] of Object.entries(report.fields)) {
-    const def = fieldDef(id.replace(/^cumulative\./, ""), g ?? undefined);
+    const def = fieldDef(id.startsWith("cumulative.") ? id.slice(11) : id, g ?? undefined);
     const signed = def?.value_type === "signed_integer";
     const rule = nonNegRule(id, g);
     if (v < 0 && !signed && (rule || def)) {
@@ -273,10 +273,19 @@ function valueChecks(report: ParsedReport): Finding[] {
   if (g) {
     const blank = new Set(report.blank);
     const seen = new Set<FieldId>();
+    const readAsTable = new Map<string, boolean>();
+    const tableRead = (table: string) => {
+      let read = readAsTable.get(table);
+      if (read === undefined) {
+        read = tableOwnIds(table, g).some((t) => report.fields[t] !== undefined && ["table", "text", "solved"].includes(report.provenance[t]?.method ?? ""));
+        readAsTable.set(table, read);
+      }
+      return read;
+    };
     for (const { id, table } of discouraged(g)) {
       if (seen.has(id) || report.fields[id] !== undefined) continue;
       // Blank when printed empty, or when its table was read as a table (not gleaned from prose) without it.
-      const printedTable = blank.has(id) || tableOwnIds(table, g).some((t) => report.fields[t] !== undefined && ["table", "text", "solved"].includes(report.provenance[t]?.method ?? ""));
+      const printedTable = blank.has(id) || tableRead(table);
       if (!printedTable) continue;
       seen.add(id);
       const zh = message("blank_total", { cell: cellName(id, g, "zh") });
