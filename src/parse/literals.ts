@@ -1,3 +1,5 @@
+import { CodeUnitSet } from "./codeunits.js";
+
 /**
  * Which of a fixed set of literals occur in a text, found in one pass over it: each position's
  * character is looked up in a table of first characters, and only the literals starting with it
@@ -6,9 +8,10 @@
  * as the generation markers, are as fast with `includes`, which skips ahead by their length.)
  */
 export class LiteralSet {
-  /** For each UTF-16 code unit, 1 + index into `buckets` of the literals starting with it (0: none). */
-  private readonly first = new Int32Array(65536);
-  private readonly buckets: number[][] = [];
+  /** First code units of the literals (a bitset: the scan looks up every character of the text). */
+  private readonly first = new CodeUnitSet();
+  /** The literals starting with each first code unit. */
+  private readonly buckets = new Map<number, number[]>();
   /** Each literal's second code unit (-1 for one-character literals): most candidates fail on it. */
   private readonly second: Int32Array;
 
@@ -17,8 +20,8 @@ export class LiteralSet {
     literals.forEach((lit, k) => {
       if (!lit) throw new Error("LiteralSet: empty literal");
       const c = lit.charCodeAt(0);
-      if (this.first[c] === 0) this.first[c] = this.buckets.push([]);
-      this.buckets[this.first[c] - 1].push(k);
+      this.first.add(c);
+      this.buckets.set(c, [...(this.buckets.get(c) ?? []), k]);
     });
   }
 
@@ -26,20 +29,13 @@ export class LiteralSet {
   scan(text: string, hit: (k: number, at: number) => void): void {
     const { first, second, buckets, literals } = this;
     for (let i = 0; i < text.length; i++) {
-      const b = first[text.charCodeAt(i)];
-      if (b === 0) continue;
+      const c = text.charCodeAt(i);
+      if (!first.has(c)) continue;
       const next = text.charCodeAt(i + 1);
-      for (const k of buckets[b - 1]) {
+      for (const k of buckets.get(c)!) {
         if (second[k] >= 0 && second[k] !== next) continue;
         if (text.startsWith(literals[k], i)) hit(k, i);
       }
     }
-  }
-
-  /** For each literal, whether the text contains it. */
-  found(text: string): boolean[] {
-    const out = this.literals.map(() => false);
-    this.scan(text, (k) => { out[k] = true; });
-    return out;
   }
 }

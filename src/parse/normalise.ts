@@ -1,4 +1,5 @@
 import * as OpenCC from "opencc-js/t2cn";
+import { CodeUnitSet } from "./codeunits.js";
 
 /**
  * Text normalisation shared by every reader (spec §1.4): traditional → simplified (characters,
@@ -25,19 +26,15 @@ const VOCABULARY: [RegExp, string][] = [
 ];
 
 /** Characters that differ between traditional and simplified and are common in reports. */
-const TRADITIONAL_HINT = (() => {
-  const t = new Uint8Array(65536);
-  for (const ch of "這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複") t[ch.charCodeAt(0)] = 1;
-  return t;
-})();
+const TRADITIONAL_HINT = new CodeUnitSet(Array.from("這個們來時會對發說於與爲為國開關機實體與報資訊網檔規範條據務請審處輸權結轉總計類屬應並說議訴複", (ch) => ch.charCodeAt(0)));
 
 /**
  * Does the text look traditional (one of the hint characters)? Decide once for a whole document,
- * then convert its pieces with `force`. A table lookup per character: a regular expression with
+ * then convert its pieces with `force`. A bitset lookup per character: a regular expression with
  * this character class scans six times slower, and whole pages are scanned.
  */
 export function looksTraditional(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (TRADITIONAL_HINT[text.charCodeAt(i)] === 1) return true;
+  for (let i = 0; i < text.length; i++) if (TRADITIONAL_HINT.has(text.charCodeAt(i))) return true;
   return false;
 }
 
@@ -125,17 +122,13 @@ export function squeezeText(text: string): string {
 }
 
 /** Code units `squeezeText` removes (what /[\s|]/ matches), as a table: one lookup per character. */
-const SQUEEZED_OUT = (() => {
-  const t = new Uint8Array(65536);
-  for (let i = 0; i < 65536; i++) if (/[\s|]/.test(String.fromCharCode(i))) t[i] = 1;
-  return t;
-})();
+const SQUEEZED_OUT = new CodeUnitSet(Array.from({ length: 65536 }, (_, c) => c).filter((c) => /[\s|]/.test(String.fromCharCode(c))));
 
 /** `squeezeText` with the offset in `text` of every character kept. */
 export function squeezeWithOffsets(text: string): { c: string; map: Int32Array } {
   const c = squeezeText(text);
   const map = new Int32Array(c.length);
   let n = 0;
-  for (let i = 0; i < text.length; i++) if (SQUEEZED_OUT[text.charCodeAt(i)] === 0) map[n++] = i;
+  for (let i = 0; i < text.length; i++) if (!SQUEEZED_OUT.has(text.charCodeAt(i))) map[n++] = i;
   return { c, map };
 }
