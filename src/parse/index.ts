@@ -183,5 +183,7 @@ function sortedIds(f: Record<FieldId, number>): FieldId[] {
   const ranks = new Int32Array(keys.length);
   for (let i = 0; i < keys.length; i++) ranks[i] = order.rank.get(keys[i]) ?? -1;
   if (ranks.includes(-1)) return keys.sort();
-  return Array.from(ranks.sort(), (r) => order!.ids[r]);
+  ranks.sort();
+  for (let i = 0; i < ranks.length; i++) keys[i] = order.ids[ranks[i]];
+  return keys;
 }
