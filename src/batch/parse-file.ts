@@ -9,21 +9,17 @@ export type Outcome =
   | { file: string; ok: false; error: { code: string; message: string } };
 
 /**
- * An outcome as it crosses threads: one JSONL record (its JSON text and a newline), UTF-8 encoded
- * in the worker. The bytes move to the main thread without a copy and are written as they are, so
- * the main thread, which serves every worker, never encodes or decodes a report; sinks that need
- * the object parse it again.
+ * An outcome as it crosses threads: its JSON text (one string is far cheaper to pass than the
+ * object graph of a report with provenance), parsed again only where a sink needs the object.
  */
 export interface Done {
   file: string;
   ok: boolean;
-  record: Uint8Array;
+  json: string;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-export const done = (o: Outcome): Done => ({ file: o.file, ok: o.ok, record: encoder.encode(JSON.stringify(o) + "\n") });
-export const outcomeOf = (d: Done): Outcome => JSON.parse(decoder.decode(d.record)) as Outcome;
+export const done = (o: Outcome): Done => ({ file: o.file, ok: o.ok, json: JSON.stringify(o) });
+export const outcomeOf = (d: Done): Outcome => JSON.parse(d.json) as Outcome;
 
 /**
  * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).

@@ -67,7 +67,7 @@ function jsonlSink(out: string, resume: boolean): Sink {
   }
   return {
     done,
-    write(d) { writeSync(fd, d.record); },
+    write(d) { writeSync(fd, d.json + "\n"); },
     async close() { closeSync(fd); },
   };
 }

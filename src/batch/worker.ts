@@ -6,8 +6,7 @@ import { done, parseFile } from "./parse-file.js";
 let chain: Promise<void> = Promise.resolve();
 parentPort!.on("message", (msg: { id: number; file: string }) => {
   chain = chain.then(async () => {
-    const d = done(await parseFile(msg.file));
-    parentPort!.postMessage({ id: msg.id, done: d }, [d.record.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ id: msg.id, done: done(await parseFile(msg.file)) });
   });
 });
 // Loaded: the pool starts timing files from here, not from the thread's start-up.
