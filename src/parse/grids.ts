@@ -28,7 +28,6 @@ function rowCells(g: TableGrid, r: number): Cell[] {
   return g.rows[r].map((text, c) => ({ text, origin: g.origin[r][c] }));
 }
 
-const isValue = (t: string) => parseCell(t).kind !== "text";
 /** A cell that is a printed number (not blank, not a dash): used to tell data rows from header rows. */
 const isNumber = (t: string) => {
   const c = parseCell(t);

@@ -1,4 +1,4 @@
-import { GENERATIONS, relationsFor, type Finding, type Generation, type ParsedReport } from "../model/index.js";
+import { GENERATIONS, relationsFor, type Finding, type ParsedReport } from "../model/index.js";
 import { validate } from "../validate/index.js";
 import { replaceFindingsIn } from "./findings.js";
 import { kyselyOps, type ImportOps, type StoredModel } from "./ops.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatProblem, isIsoDate, openRegister, todayInChina, type Redating, type RequestRegister } from "../../requests/index.js";
+import { formatProblem, isIsoDate, todayInChina, type Redating } from "../../requests/index.js";
 import { withRegister } from "../with-register.js";
 
 /**

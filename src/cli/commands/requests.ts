@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import {
-  APPLICANT_TYPES, CHANNELS, EVENT_KINDS, OUTCOMES, REVIEW_RESULTS, exportRegister, formatProblem, importRegister, isIsoDate, openRegister,
+  APPLICANT_TYPES, CHANNELS, EVENT_KINDS, OUTCOMES, REVIEW_RESULTS, exportRegister, formatProblem, importRegister, isIsoDate,
   perApplicationFee, perPageFee, todayInChina,
-  type Application, type ChangeOptions, type Deadline, type EventKind, type Problem, type RequestEvent, type RequestRegister,
+  type Application, type ChangeOptions, type Deadline, type EventKind, type Problem, type RequestEvent,
 } from "../../requests/index.js";
 import { withRegister } from "../with-register.js";
 import { drawApplicationTables } from "../report-view.js";
