@@ -80,7 +80,7 @@ export function parseDocument(doc: Document): ParsedReport {
   } else if (format === "pre2019") {
     tables = pre2019(doc, p?.extraction.fields) ?? tables;
   }
-  const merged = p ? p.merge(tables, p.extraction, { weighed }) : tables;
+  const merged = p ? p.merge(tables, p.extraction, { weighed, consume: true }) : tables;
 
   const issues: Finding[] = [...merged.issues];
   const cut = truncation(text, format, read);

@@ -63,6 +63,8 @@ export interface MergeOptions {
    * of the printed digits gives is not the cell).
    */
   weighed?: FieldId[];
+  /** The tables are the caller's own and not used again: filled in place instead of copied. */
+  consume?: boolean;
 }
 
 /** Does the prose figure equal another table sum it may state (收到 = 新收 + 上年结转)? */
@@ -78,17 +80,13 @@ function agreesOtherwise(id: FieldId, pv: number, table: Record<FieldId, number>
  * every disagreement becomes a TEXT-TABLE warning naming both numbers.
  */
 export function mergeProse(tables: Extraction, prose: Extraction, opts: MergeOptions = {}): Extraction {
-  const out: Extraction = {
-    fields: { ...tables.fields },
-    blank: [...tables.blank],
-    ambiguous: [...tables.ambiguous],
-    provenance: { ...tables.provenance },
-    issues: [...tables.issues, ...prose.issues],
-  };
+  const issues = [...tables.issues, ...prose.issues];
+  // Decided on the tables as read (a field prose fills never decides another), then filled.
+  const fills: FieldId[] = [];
   for (const [id, pv] of Object.entries(prose.fields)) {
     const tv = tables.fields[id] ?? derivedFrom(id, tables.fields);
     if (tv !== undefined) {
-      if (Math.abs(tv - pv) > 1e-6 && !agreesOtherwise(id, pv, tables.fields)) out.issues.push(textTable(id, pv, tv));
+      if (Math.abs(tv - pv) > 1e-6 && !agreesOtherwise(id, pv, tables.fields)) issues.push(textTable(id, pv, tv));
       continue;
     }
     // A cell the tables print but could not read unambiguously is not filled from prose: the
@@ -96,10 +94,20 @@ export function mergeProse(tables: Extraction, prose: Extraction, opts: MergeOpt
     // reading of the digits (weighed) or the table itself is in doubt.
     if (opts.weighed?.includes(id) || tables.ambiguous.includes(id)) continue;
     if ((FILL_UNLESS[id] ?? []).some((other) => tables.fields[other] !== undefined)) continue;
-    out.fields[id] = pv;
-    out.provenance[id] = prose.provenance[id];
-    out.blank = out.blank.filter((b) => b !== id);
-    out.ambiguous = out.ambiguous.filter((a) => a !== id);
+    fills.push(id);
   }
+  // Copying a report's two dictionaries costs more than the rest of the merge: a caller that
+  // hands its tables over (`consume`) has them filled in place.
+  const out: Extraction = opts.consume
+    ? { fields: tables.fields, blank: tables.blank, ambiguous: tables.ambiguous, provenance: tables.provenance, issues }
+    : { fields: { ...tables.fields }, blank: [...tables.blank], ambiguous: [...tables.ambiguous], provenance: { ...tables.provenance }, issues };
+  if (!fills.length) return out;
+  for (const id of fills) {
+    out.fields[id] = prose.fields[id];
+    out.provenance[id] = prose.provenance[id];
+  }
+  const filled = new Set(fills);
+  out.blank = out.blank.filter((b) => !filled.has(b));
+  out.ambiguous = out.ambiguous.filter((a) => !filled.has(a));
   return out;
 }
