@@ -49,12 +49,18 @@ export function fieldDefs(id: FieldId): FieldDef[] {
   return byId.get(id) ?? [];
 }
 
-const firstDef = new Map<Generation | undefined, Map<FieldId, FieldDef>>();
+const firstDef = new Map<Generation, Map<FieldId, FieldDef>>();
+/** Without a generation (most calls): its own map, one lookup instead of two. */
+const firstDefAny = new Map<FieldId, FieldDef>();
 /** First catalog entry for an id (label, unit), optionally of a generation; undefined for unknown ids. */
 export function fieldDef(id: FieldId, generation?: Generation): FieldDef | undefined {
   // Asked for every field of every report, several times over: remembered per generation.
-  let byGen = firstDef.get(generation);
-  if (!byGen) firstDef.set(generation, (byGen = new Map()));
+  let byGen = firstDefAny;
+  if (generation) {
+    let m = firstDef.get(generation);
+    if (!m) firstDef.set(generation, (m = new Map()));
+    byGen = m;
+  }
   const known = byGen.get(id);
   if (known) return known;
   const defs = fieldDefs(id);

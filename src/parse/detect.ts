@@ -35,7 +35,6 @@ export function detectGeneration(text: string, year: number | null): Generation 
   const score = (g: Generation) => MARKERS[g].filter((m) => sq.includes(m)).length;
   const s21 = score("2021");
   const s19 = score("2019");
-  const pre = score("pre2019");
   const post = POST2019.filter((m) => sq.includes(m)).length;
   if (post > 0 || s21 + s19 >= 2) {
     if (s21 > s19) return "2021";
@@ -43,7 +42,8 @@ export function detectGeneration(text: string, year: number | null): Generation 
     if (year !== null) return year >= 2021 ? "2021" : year >= 2019 ? "2019" : "2019";
     return "2021";
   }
-  if (pre >= 1) return "pre2019";
+  // Each marker is a search of the whole text: the pre-2019 ones only when no later template matched.
+  if (score("pre2019") >= 1) return "pre2019";
   if (year !== null) return year >= 2021 ? "2021" : year >= 2019 ? "2019" : "pre2019";
   return null;
 }
