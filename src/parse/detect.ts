@@ -137,8 +137,12 @@ function cleanAgency(s: string | undefined): string | null {
 /** A bare place name (安康市) stands for its government when the text names it (安康市人民政府). */
 function governmentOf(name: string, text: string): string {
   if (!/(?:省|市|县|区|州|盟|旗)$/.test(name)) return name;
-  const sq = text.replace(/\s+/g, "");
-  for (const suffix of ["人民政府", "管委会", "管理委员会"]) if (sq.includes(name + suffix)) return name + suffix;
+  // The text without whitespace only when the name is not printed whole as it stands.
+  let sq: string | undefined;
+  for (const suffix of ["人民政府", "管委会", "管理委员会"]) {
+    const full = name + suffix;
+    if (text.includes(full) || (sq ??= text.replace(/\s+/g, "")).includes(full)) return full;
+  }
   return name;
 }
 
