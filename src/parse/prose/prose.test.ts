@@ -78,6 +78,23 @@ test("fills what the tables lack from prose, never a cell the tables print but l
   assert.equal(m.issues.length, 0);
 });
 
+test("a merge that consumes its tables gives the same result as one that copies them, and leaves copied inputs untouched", () => {
+  let filledFromProse = 0;
+  for (const rel of ["reports/pingtan/2014-80791/page.txt", "seeds/000_86ed778e0799fc79.txt", "seeds/003_13c842c1c53d37e7.txt"]) {
+    const d = doc(rel);
+    const prose = readProse(d, "pre2019");
+    const tables = readPre2019(d) ?? emptyExtraction();
+    const before = structuredClone(tables);
+    const copied = mergeProse(tables, prose);
+    assert.deepEqual(tables, before, `${rel}: inputs not changed without consume`);
+    const consumed = mergeProse(tables, prose, { consume: true });
+    assert.deepEqual(consumed, copied, rel);
+    assert.equal(consumed.fields, tables.fields, `${rel}: filled in place`);
+    if (Object.keys(consumed.fields).length > Object.keys(before.fields).length) filledFromProse++;
+  }
+  assert.ok(filledFromProse > 0, "at least one of these reports has fields only its prose states");
+});
+
 test("does not let prose 信函申请 fill a 福建 B table that prints 信函、传真 as one row (2014)", () => {
   const d = doc("reports/pingtan/2014-80791/page.txt");
   const prose = readProse(d, "pre2019");
