@@ -21,7 +21,7 @@ const WORKER_URL = new URL(fromSource ? "./worker.ts" : "./worker.js", import.me
 /**
  * Every worker compiles the whole pipeline anew, and V8's default inlining budget (920 bytes of
  * bytecode per optimised function) made TurboFan spend about 5 s of CPU per worker over 10,000
- * files — 500-odd compilations, 120–165 ms each for the largest. At 200 the compile CPU halves and
+ * files — 600-odd compilations, 120–165 ms each for the largest. At 200 the compile CPU halves and
  * the parse speed is unchanged (BENCHMARKS.md); with one worker per core that CPU is taken from
  * the workers. V8 flags are per process, so this also applies to the calling thread; set once,
  * before the first worker starts (compilations then in flight keep the budget they began with).
