@@ -1,29 +1,26 @@
 import { parse } from "parse5";
 import { InputError } from "./decode.js";
+import { fastTree, HIDDEN, type DomNode } from "./html-tree.js";
 import { looksTraditional, normaliseText } from "./normalise.js";
 import type { TableGrid } from "./document.js";
 
 /**
- * HTML to visible text plus true table grids. The page is only parsed (parse5, its own tree: the
- * htmlparser2 adapter cheerio uses costs twice the parse itself), never run: scripts, styles,
- * comments (incl. Word's `<!--[if ...]-->`) and embedded objects are dropped. Work is bounded:
- * nesting depth, spans and grid sizes are capped.
+ * HTML to visible text plus true table grids. The page is only parsed, never run: scripts, styles,
+ * comments (incl. Word's `<!--[if ...]-->`) and embedded objects are dropped. The tree is parse5's
+ * (the HTML standard's), built by htmlparser2 where that gives the same tree for our purposes
+ * (html-tree.ts) and by parse5 itself elsewhere. Work is bounded: nesting depth, spans and grid
+ * sizes are capped.
  */
 
-/** The few properties of parse5's default tree we read (`#text`, `#comment`, elements by tag name). */
-interface DomNode {
-  nodeName: string;
-  value?: string;
-  attrs?: { name: string; value: string }[];
-  childNodes?: DomNode[];
-}
+/** Which HTML parser builds the tree: `auto` (htmlparser2 where safe, else parse5) or parse5 always. */
+export type HtmlEngine = "auto" | "parse5";
 
 const attr = (n: DomNode, name: string): string | undefined => n.attrs?.find((a) => a.name === name)?.value;
 const textNode = (n: DomNode) => n.nodeName === "#text";
 /** Elements only: parse5 names the others `#text`, `#comment`, `#document`, `#documentType`. */
 const tagName = (n: DomNode): string | undefined => (n.nodeName.charCodeAt(0) === 35 /* # */ ? undefined : n.nodeName);
 
-const SKIP = new Set(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head", "select", "button", "textarea", "canvas", "audio", "video", "map"]);
+const SKIP = HIDDEN;
 const BLOCK = new Set([
   "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
   "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul",
@@ -90,11 +87,11 @@ function nestingDepth(html: string): number {
   return max;
 }
 
-export function htmlToContent(html: string, file = "input"): HtmlContent {
+export function htmlToContent(html: string, file = "input", engine: HtmlEngine = "auto"): HtmlContent {
   if (nestingDepth(html) > MAX_NESTING) {
     throw new InputError("NOT_REPORT", `${file}: HTML 元素嵌套超过 ${MAX_NESTING} 层，不是正常网页 (HTML nested more than ${MAX_NESTING} levels deep: not a real page)`);
   }
-  const doc = parse(html, { scriptingEnabled: false }) as unknown as DomNode;
+  const doc = (engine === "auto" && fastTree(html)) || (parse(html, { scriptingEnabled: false }) as unknown as DomNode);
   const out = new Builder();
   for (const l of headLines(doc)) out.line(l);
   walk(doc, out, 0);
@@ -102,7 +99,7 @@ export function htmlToContent(html: string, file = "input"): HtmlContent {
 }
 
 const NOT_SPACE = /[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
-/** Joins the raw pieces for one normalisation pass; parse5 never leaves U+0000 in text (it becomes U+FFFD). */
+/** Joins the raw pieces for one normalisation pass; neither tree has U+0000 in its text (parse5 replaces or drops it, fastTree declines such pages). */
 const SEP = "\u0000";
 
 /** A piece of visible text as the page has it, and how it is tidied once normalised. */
@@ -148,8 +145,8 @@ class Builder {
     this.br();
     const joined = this.pieces.map((p) => p.raw).join(SEP);
     const norm = normaliseText(joined, looksTraditional(joined)).split(SEP);
-    const texts = norm.map((t, i) => {
-      const tidy = this.pieces[i].tidy;
+    const texts = this.pieces.map(({ tidy }, i) => {
+      const t = norm[i];
       if (tidy === "line") return t.replace(/[ \t\f\v]+/g, " ").trim();
       if (tidy === "head") return t.trim();
       if (tidy === "cell") return t.replace(/\s+/g, " ").trim();

@@ -1,0 +1,129 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { htmlToContent } from "../src/parse/html.js";
+import { fastTree } from "../src/parse/html-tree.js";
+import { parseReport } from "../src/parse/index.js";
+import { renderText } from "../src/render/index.js";
+import { htmlPages } from "../bench/pages.js";
+
+/**
+ * HTML pages are read through htmlparser2 where it builds the tree parse5 would (for the walk's
+ * purposes: text, lines, grids) and through parse5 elsewhere. These tests hold the fast path to
+ * parse5's output, on real pages and on random tag soup, and check it declines what it must.
+ */
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+
+function filesUnder(dir: string, ext: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p, ext) : e.name.endsWith(ext) ? [p] : [];
+  });
+}
+
+function sameAsParse5(html: string, name: string): void {
+  assert.deepEqual(htmlToContent(html, name, "auto"), htmlToContent(html, name, "parse5"), name);
+}
+
+test("every fixture page, benchmark page and Word-exported rendering reads the same through both engines, and fast", async () => {
+  const pages: [string, string][] = filesUnder(FIXTURES, ".html").map((f) => [f, readFileSync(f, "utf8")]);
+  (await htmlPages()).forEach((p, i) => pages.push([`bench page ${i}`, p]));
+  for (const f of filesUnder(FIXTURES, ".txt").filter((f) => !f.includes("README")).slice(0, 12)) {
+    const report = await parseReport(readFileSync(f), { filename: f });
+    if (report.format === "2019" || report.format === "2021") pages.push([`${f} as Word HTML`, renderText({ ...report, issues: [] }, "word-html")]);
+  }
+  assert.ok(pages.length >= 45, `${pages.length} pages`);
+  for (const [name, html] of pages) {
+    // Real pages are what the fast path is for: one that declines them has lost its purpose.
+    assert.ok(fastTree(html), `${name}: the fast path declined it`);
+    sameAsParse5(html, name);
+  }
+});
+
+const TAGS = [
+  "p", "div", "span", "b", "i", "font", "a", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
+  "br", "li", "ul", "ol", "h1", "h2", "pre", "select", "option", "form", "button", "head", "body", "html", "title", "meta",
+  "script", "style", "textarea", "center", "strong", "em", "input", "img", "hr", "dd", "dl", "dt", "section", "noscript",
+  "object", "label", "sup", "o:p", "nobr", "u", "iframe", "xmp", "svg", "menu", "video",
+];
+const ATTRS = ["", ' rowspan="2"', ' colspan="3"', " rowspan=0", ' colspan="x"', ' name="ArticleTitle" content="标题&amp;x"', ' class="a"'];
+const TEXT = ["中", "12", "3", "一、本年新收", "  ", "\n", "\r\n", "\t", "&nbsp;", "&amp;", "&lt;", "&#20013;", "&copy", "&", "<", "a<b", "&#x0;", "&notit;", "结", "　", "\u00a0", "&#10;"];
+const PIECES = [
+  "<table><tr><td>", "<table border=1><tbody><tr><th colspan=2>", "</td><td>", "<td rowspan=2>", "</tr><tr><td>", "<tr><td>",
+  "</table>", "</td></tr></table>", "<td><p>", "</p></td>", "<span lang=EN-US>", "</span>", "<p class=MsoNormal>", "<o:p></o:p>",
+  "<!-- c -->", "<!--[if !supportLists]-->", "<![endif]-->", "<![if !vml]>", "<!DOCTYPE html>", "<?xml version='1.0'?>",
+  "</ br>", "<p/>", "< p>", "</>", "<!---->", "<!-- a -- b -->", "<br/>", "<![CDATA[x]]>", "</p >", "<TD>", "</TR>",
+  "<iframe src=x></iframe>", "<script><!-- document.write('<script></script>') --></script>", "<caption>",
+];
+const soup = fc
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...TAGS), fc.constantFrom(...ATTRS)).map(([t, a]) => `<${t}${a}>`) },
+      { weight: 4, arbitrary: fc.constantFrom(...TAGS).map((t) => `</${t}>`) },
+      { weight: 5, arbitrary: fc.constantFrom(...TEXT) },
+      { weight: 3, arbitrary: fc.constantFrom(...PIECES) },
+    ),
+    { maxLength: 80 },
+  )
+  .map((t) => t.join(""));
+
+test("random tag soup: wherever the fast path takes a page, it reads as parse5 reads it", () => {
+  let taken = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(soup, (html) => {
+      runs++;
+      if (!fastTree(html)) return;
+      taken++;
+      sameAsParse5(html, html);
+    }),
+    { numRuns: 3000 },
+  );
+  // Soup this broken is mostly declined; a property over too few pages would prove little.
+  assert.ok(taken > runs / 4, `fast path took ${taken} of ${runs}`);
+});
+
+test("the fast path declines what parse5 reads by rules htmlparser2 does not follow", () => {
+  const cases: [string, string][] = [
+    ["</>", "`</` without a tag name"],
+    ["a<x", "a page cut off inside a tag"],
+    ["<button><input>中", "an input htmlparser2 lets close a button"],
+    ["</p><meta name=\"ArticleTitle\" content=\"x\">", "`</p>` before the body"],
+    ["<body><div>a</body>b", "text after `</body>` with elements open (parse5 keeps them open)"],
+    ["<title><&notit;</title>", "a reference after `<` in a title"],
+    ["<p><noscript><li>中", "an li parse5 lets close the paragraph, out of the noscript"],
+    ["<p/><noscript><p>中", "a p parse5 lets close the paragraph, out of the noscript"],
+    ["<table><tr><td></tbody>中", "`</tbody>` of parse5's own tbody; the text moved before the table"],
+    ["<table><tr><td>1</td></tr>中</table>", "text straight in a table (foster parenting)"],
+    ["<table><td>1</td></table>", "a cell outside any row"],
+    ["<span><div>x</span>y</div>", "an end tag parse5 ignores at a special element"],
+    ["<b><div>x</b>y</div>", "the adoption agency"],
+    ["<h1>x</h2>y", "a heading closed by another heading's end tag"],
+    ["<select><div>x</div></select>y", "markup inside a select"],
+    ["<iframe><p>x</p></iframe>y", "markup inside an iframe (raw text to parse5)"],
+    ["<p>a</p><script><!-- document.write('<script>x</script>'); --></script>b", "a script parse5 reads past its first end tag"],
+    ["<table><caption>x<table><tr><td>1</td></tr></table>", "a table inside a caption"],
+    ["<svg><p>x</svg>", "foreign content"],
+    ["a\u0000b", "U+0000"],
+  ];
+  for (const [html, why] of cases) {
+    assert.equal(fastTree(html), undefined, why);
+    sameAsParse5(html, why);
+  }
+});
+
+test("the fast path reads what it takes: CRLF, a line feed after <pre>, head metadata, omitted end tags", () => {
+  const page = "<html><head><title>标题</title><meta name=\"ContentSource\" content=\"某某局\"></head>\r\n<body><pre>\nx</pre><table><tr><td>1<td>2<tr><td>3<td>4</table><p>a<p>b</body></html>";
+  assert.ok(fastTree(page));
+  const c = htmlToContent(page, "p.html");
+  assert.equal(c.text, "标题: 标题\n发布机构: 某某局\nx\n1 | 2\n3 | 4\na\nb\n");
+  assert.deepEqual(c.tables[0].rows, [["1", "2"], ["3", "4"]]);
+  sameAsParse5(page, "p.html");
+  // `</body>` first: the body begins, and a title after it is visible, not metadata.
+  assert.ok(fastTree("</body><title>中"));
+  sameAsParse5("</body><title>中", "</body> first");
+});
