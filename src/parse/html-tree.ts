@@ -42,6 +42,7 @@ const TABLE_PART = 1 << 10; // belongs only where TABLE_PARENTS allow
 const NO_NESTING = 1 << 11; // parse5 closes or ignores a second one inside the first
 const SELECT_CHILD = 1 << 12; // allowed inside <select>
 const RAW_RCDATA = 1 << 13; // title, textarea: htmlparser2 mis-decodes a reference after `<`
+const WITH_ATTRS = 1 << 14; // the walk reads its attributes
 
 const BITS: [number, string[]][] = [
   [UNSAFE, ["noembed", "noframes", "plaintext", "xmp", "listing", "frameset", "frame", "svg", "math", "template", "image", "isindex", "bgsound", "command", "menuitem", "search", "rb", "rt", "rtc", "rp"]],
@@ -69,6 +70,7 @@ const BITS: [number, string[]][] = [
   [NO_NESTING, ["form", "a", "nobr", "button"]],
   [SELECT_CHILD, ["option", "optgroup"]],
   [RAW_RCDATA, ["title", "textarea"]],
+  [WITH_ATTRS, ["td", "th", "meta"]],
 ];
 
 /** Which children the table-structure elements may have without parse5 moving or inventing anything. */
@@ -141,10 +143,18 @@ const tagOf = (name: string): Tag => TAGS.get(name) ?? PLAIN;
 const NOT_HTML_SPACE = /[^ \t\n\f]/;
 
 /**
- * Characters the two tokenizers read apart: U+0000, comments closed early (`<!-->`, `--!>`), and
- * `</` not followed by a letter (parse5: a bogus comment or nothing; htmlparser2: text or a tag).
+ * Characters the two tokenizers read apart: U+0000, comments closed early (`<!-->`, `--!>`),
+ * `</` not followed by a letter (parse5: a bogus comment or nothing; htmlparser2: text or a tag),
+ * and a page cut off inside a tag (parse5 drops the tag, htmlparser2 keeps part of it as text).
+ * Separate searches: one expression with these alternatives scans far slower.
  */
-const TOKENS_APART = /\u0000|<!---?>|--!>|<\/(?![A-Za-z])/;
+function tokensApart(html: string): boolean {
+  return (
+    html.includes("\u0000") || html.includes("<!-->") || html.includes("<!--->") || html.includes("--!>") ||
+    END_TAG_WITHOUT_NAME.test(html) || html.lastIndexOf("<") > html.lastIndexOf(">")
+  );
+}
+const END_TAG_WITHOUT_NAME = /<\/[^A-Za-z]/;
 
 /** Thrown inside the parser's callbacks to stop at the first event the two parsers could read differently. */
 class Diverges {}
@@ -218,9 +228,13 @@ class Builder {
     if ((bits & HEADING && open[C_HEADING]) || (bits & NO_NESTING && open[tag.count])) throw DIVERGES;
     if (this.ended && !(bits & HIDES)) throw DIVERGES;
 
-    const attrs: { name: string; value: string }[] = [];
-    for (const k in attribs) attrs.push({ name: k, value: attribs[k] });
-    if (name === "html" || name === "head" || name === "body") return this.structural(name, tag, attrs);
+    // The walk reads attributes of cells (spans) and metadata only.
+    let attrs: { name: string; value: string }[] | undefined;
+    if (bits & WITH_ATTRS) {
+      attrs = [];
+      for (const k in attribs) attrs.push({ name: k, value: attribs[k] });
+    }
+    if (name === "html" || name === "head" || name === "body") return this.structural(name, tag);
     const top = this.top();
     const topTag = this.tags[this.tags.length - 1];
     if (topTag?.children && !topTag.children.has(name)) throw DIVERGES;
@@ -249,19 +263,17 @@ class Builder {
   }
 
   /** `<html>`, `<head>`, `<body>`: only where parse5 would create that element, not merge or ignore it. */
-  private structural(name: string, tag: Tag, attrs: { name: string; value: string }[]): void {
+  private structural(name: string, tag: Tag): void {
     const top = this.top();
     if (name === "html") {
       if (top) throw DIVERGES;
-      this.html.attrs = attrs;
       this.push(this.html, tag);
     } else if (name === "head") {
       if (this.head || this.body || (top && top !== this.html)) throw DIVERGES;
       this.push(this.ensureHead(), tag);
     } else {
       if (this.body || (top && top !== this.html)) throw DIVERGES;
-      this.ensureBody().attrs = attrs;
-      this.push(this.body!, tag);
+      this.push(this.ensureBody(), tag);
     }
   }
 
@@ -407,8 +419,7 @@ class WatchedParser extends Parser {
 
 /** The page's tree in parse5's shape, or undefined where parse5 could read it differently. */
 export function fastTree(html: string): DomNode | undefined {
-  // A page cut off inside a tag: parse5 drops the tag, htmlparser2 keeps part of it as text.
-  if (TOKENS_APART.test(html) || html.lastIndexOf("<") > html.lastIndexOf(">")) return undefined;
+  if (tokensApart(html)) return undefined;
   // CR and CRLF are line feeds to parse5.
   if (html.includes("\r")) html = html.replace(/\r\n?/g, "\n");
   const builder = new Builder();
