@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { htmlToContent } from "../src/parse/html.js";
+import { htmlToContent, isSpace, isTidy } from "../src/parse/html.js";
 import { fastTree } from "../src/parse/html-tree.js";
 import { parseReport } from "../src/parse/index.js";
 import { renderText } from "../src/render/index.js";
@@ -126,4 +126,17 @@ test("the fast path reads what it takes: CRLF, a line feed after <pre>, head met
   // `</body>` first: the body begins, and a title after it is visible, not metadata.
   assert.ok(fastTree("</body><title>中"));
   sameAsParse5("</body><title>中", "</body> first");
+});
+
+test("a piece found tidy is what the tidying expressions would leave; isSpace is \\s", () => {
+  for (let c = 0; c < 65536; c++) assert.equal(isSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
+  const ch = fc.constantFrom(" ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u3000", "\u2003", "\ufeff", "\u200b", "\u2028", "a", "中", "1", "|");
+  fc.assert(
+    fc.property(fc.array(ch, { maxLength: 8 }).map((a) => a.join("")), (t) => {
+      if (isTidy(t, true)) assert.equal(t.replace(/\s+/g, " ").trim(), t);
+      if (isTidy(t, false)) assert.equal(t.replace(/[ \t\f\v]+/g, " ").trim(), t);
+    }),
+    { numRuns: 20_000 },
+  );
+  assert.ok(isTidy("一、本年新收 12", true) && !isTidy("a  b", true) && !isTidy(" a", false) && isTidy("a\nb", false));
 });

@@ -20,6 +20,8 @@ export interface DomNode {
   value?: string;
   attrs?: { name: string; value: string }[];
   childNodes?: DomNode[];
+  /** On tables built by fastTree: whether a table is nested in it (parse5's trees leave the walk to find out). */
+  nestedTable?: boolean;
 }
 
 /** Elements whose content is not visible text: the walk skips them whole. */
@@ -143,18 +145,11 @@ const tagOf = (name: string): Tag => TAGS.get(name) ?? PLAIN;
 const NOT_HTML_SPACE = /[^ \t\n\f]/;
 
 /**
- * Characters the two tokenizers read apart: U+0000, comments closed early (`<!-->`, `--!>`),
- * `</` not followed by a letter (parse5: a bogus comment or nothing; htmlparser2: text or a tag),
- * and a page cut off inside a tag (parse5 drops the tag, htmlparser2 keeps part of it as text).
- * Separate searches: one expression with these alternatives scans far slower.
+ * Characters the two tokenizers read apart: `</` not followed by a letter (parse5: a bogus comment
+ * or nothing; htmlparser2: text or a tag), comments closed early (`<!-->`, `--!>`), U+0000. One
+ * expression: separate searches for each scan the page several times and cost twice as much.
  */
-function tokensApart(html: string): boolean {
-  return (
-    html.includes("\u0000") || html.includes("<!-->") || html.includes("<!--->") || html.includes("--!>") ||
-    END_TAG_WITHOUT_NAME.test(html) || html.lastIndexOf("<") > html.lastIndexOf(">")
-  );
-}
-const END_TAG_WITHOUT_NAME = /<\/[^A-Za-z]/;
+const TOKENS_APART = /<(?:\/[^A-Za-z]|!---?>)|--!>|\u0000/;
 
 /** Thrown inside the parser's callbacks to stop at the first event the two parsers could read differently. */
 class Diverges {}
@@ -241,6 +236,10 @@ class Builder {
     if (tag.parents && !(top && tag.parents.has(top.nodeName))) throw DIVERGES;
     if (name === "noscript" && !this.body) throw DIVERGES;
     const node: DomNode = { nodeName: name, attrs, childNodes: [] };
+    if (name === "table") {
+      node.nestedTable = false;
+      if (open[C.table]) for (const n of this.stack) if (n.nodeName === "table") n.nestedTable = true;
+    }
     this.parentFor(top, bits).childNodes!.push(node);
     this.push(node, tag);
     this.dropLf = name === "pre" || name === "textarea";
@@ -419,7 +418,8 @@ class WatchedParser extends Parser {
 
 /** The page's tree in parse5's shape, or undefined where parse5 could read it differently. */
 export function fastTree(html: string): DomNode | undefined {
-  if (tokensApart(html)) return undefined;
+  // A page cut off inside a tag: parse5 drops the tag, htmlparser2 keeps part of it as text.
+  if (TOKENS_APART.test(html) || html.lastIndexOf("<") > html.lastIndexOf(">")) return undefined;
   // CR and CRLF are line feeds to parse5.
   if (html.includes("\r")) html = html.replace(/\r\n?/g, "\n");
   const builder = new Builder();

@@ -102,6 +102,27 @@ const NOT_SPACE = /[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
 /** Joins the raw pieces for one normalisation pass; neither tree has U+0000 in its text (parse5 replaces or drops it, fastTree declines such pages). */
 const SEP = "\u0000";
 
+/** What `\s` matches. */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+/**
+ * Whether tidying would leave `t` as it is: nothing to trim, no run to collapse (`cell`: of any
+ * whitespace, to one space; otherwise: of spaces, tabs, form and line tabulations).
+ */
+export function isTidy(t: string, cell: boolean): boolean {
+  const n = t.length;
+  if (n === 0) return true;
+  if (isSpace(t.charCodeAt(0)) || isSpace(t.charCodeAt(n - 1))) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = t.charCodeAt(i);
+    if (c > 32 && c < 0xa0) continue;
+    if (cell ? isSpace(c) && (c !== 32 || isSpace(t.charCodeAt(i + 1))) : c === 9 || c === 11 || c === 12 || (c === 32 && t.charCodeAt(i + 1) === 32)) return false;
+  }
+  return true;
+}
+
 /** A piece of visible text as the page has it, and how it is tidied once normalised. */
 interface Piece {
   raw: string;
@@ -147,9 +168,10 @@ class Builder {
     const norm = normaliseText(joined, looksTraditional(joined)).split(SEP);
     const texts = this.pieces.map(({ tidy }, i) => {
       const t = norm[i];
-      if (tidy === "line") return t.replace(/[ \t\f\v]+/g, " ").trim();
+      // Most pieces are tidy already: checked character by character, far cheaper than a replace.
+      if (tidy === "line") return isTidy(t, false) ? t : t.replace(/[ \t\f\v]+/g, " ").trim();
       if (tidy === "head") return t.trim();
-      if (tidy === "cell") return t.replace(/\s+/g, " ").trim();
+      if (tidy === "cell") return isTidy(t, true) ? t : t.replace(/\s+/g, " ").trim();
       return t;
     });
     const parts: string[] = [];
@@ -204,7 +226,7 @@ function walk(node: DomNode, out: Builder, depth: number): void {
     out.br();
     return;
   }
-  if (role === "table" && !hasNestedTable(node)) {
+  if (role === "table" && !(node.nestedTable ?? hasNestedTable(node))) {
     const g = grid(node, out);
     if (g) out.table(g.cells, g.origin);
     return;
@@ -265,7 +287,8 @@ function rowsOf(table: DomNode): DomNode[] {
 function cellText(cell: DomNode, out: Builder): number {
   // Most cells hold one line of text and nothing else.
   const only = cell.childNodes?.length === 1 ? cell.childNodes[0] : undefined;
-  if (only?.nodeName === "#text" && !only.value?.includes("\n")) return out.piece((only.value ?? "").replace(/\s+/g, " ").trim(), "cell");
+  // Its whitespace is collapsed once the page's text is normalised.
+  if (only?.nodeName === "#text" && !only.value?.includes("\n")) return out.piece(only.value ?? "", "cell");
   const pieces = textOf(cell)
     .split("\n")
     .map((p) => p.replace(/\s+/g, " ").trim())
