@@ -12,7 +12,9 @@ import { tmpdir, availableParallelism, loadavg, cpus } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { runBatch } from "../src/batch/index.js";
+// The pipeline as installed and run by `gongkai parse` (compiled dist/, built by `npm run bench`),
+// not the TypeScript source through tsx, whose loader every worker would start anew.
+import { runBatch } from "../dist/batch/index.js";
 import { htmlPages } from "./pages.js";
 
 function replicate(pages: string[], n: number, dir: string): number {
