@@ -8,6 +8,7 @@ import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
+import { htmlToContent } from "../html.js";
 import { layoutToDocx, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
 
 const ROOT = new URL("../../../fixtures/", import.meta.url).pathname;
@@ -107,6 +108,14 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   }
   assert.ok(cases.length >= minCases, "2019- and 2021-format fixtures found");
   soffice("pdf", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  // The Word file saved as a web page by LibreOffice: real-world HTML (fonts, paragraphs in cells,
+  // column groups), read by the HTML fast path exactly as parse5 reads it.
+  soffice("html", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  for (const { name, html } of cases) {
+    const page = readFileSync(join(dir, `${name}.html`), "utf8");
+    assert.deepEqual(htmlToContent(page, name, "auto"), htmlToContent(page, name, "parse5"), `${name}.html: both HTML engines`);
+    assert.deepEqual((await parseReport(Buffer.from(page), { filename: `${name}.html` })).fields, html.fields, `${name}.html (LibreOffice): same fields as the HTML tables`);
+  }
   for (const { name, expected, html, src } of cases) {
     for (const ext of [".docx", ".xlsx", ".pdf"]) {
       const bytes = readFileSync(join(dir, name + ext));
