@@ -123,6 +123,8 @@ test("the fast path reads what it takes: CRLF, a line feed after <pre>, head met
   assert.equal(c.text, "标题: 标题\n发布机构: 某某局\nx\n1 | 2\n3 | 4\na\nb\n");
   assert.deepEqual(c.tables[0].rows, [["1", "2"], ["3", "4"]]);
   sameAsParse5(page, "p.html");
+  // An end tag between `<pre>` and a line feed, even one that closes nothing, keeps the line feed.
+  for (const html of ["<td>中<pre></dd>&#10;12", "<pre></b>\n12", "<pre>\n12"]) sameAsParse5(html, html);
   // `</body>` first: the body begins, and a title after it is visible, not metadata.
   assert.ok(fastTree("</body><title>中"));
   sameAsParse5("</body><title>中", "</body> first");

@@ -168,8 +168,8 @@ class Builder {
   private readonly open = new Int32Array(COUNTED.length + 2);
   /** Elements htmlparser2 closed without their end tag, waiting for the tag that closed them. */
   private implied: string[] = [];
-  /** parse5 drops a line feed right after `<pre>` or `<textarea>`. */
-  private dropLf = false;
+  /** parse5 drops a line feed right after `<pre>` or `<textarea>` (the very next token only). */
+  dropLf = false;
   /** Elements closed so far (an end tag that closed none was ignored). */
   closes = 0;
   /** `</body>` or `</html>` closed elements parse5 keeps open: nothing visible may follow. */
@@ -409,6 +409,7 @@ class WatchedParser extends Parser {
   // see an end tag that closed nothing.
   override onclosetag(start: number, endIndex: number): void {
     const b = this.builder;
+    b.dropLf = false;
     if (b.watchesEnds) b.beforeEnd(this.source.slice(start, endIndex).toLowerCase());
     const closes = b.closes;
     super.onclosetag(start, endIndex);
