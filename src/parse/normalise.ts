@@ -127,8 +127,17 @@ const SQUEEZED_OUT = new CodeUnitSet(Array.from({ length: 65536 }, (_, c) => c).
 /** `squeezeText` with the offset in `text` of every character kept. */
 export function squeezeWithOffsets(text: string): { c: string; map: Int32Array } {
   const c = squeezeText(text);
-  const map = new Int32Array(c.length);
+  return { c, map: keptOffsets(text, c.length) };
+}
+
+/**
+ * The loop on its own: inside squeezeWithOffsets, V8 compiled it on the stack during the first call
+ * and then left that code at every later call through a deoptimisation (the object literal after
+ * the loop had no type feedback): once per pre-2019 report, with the rest run interpreted.
+ */
+function keptOffsets(text: string, kept: number): Int32Array {
+  const map = new Int32Array(kept);
   let n = 0;
   for (let i = 0; i < text.length; i++) if (!SQUEEZED_OUT.has(text.charCodeAt(i))) map[n++] = i;
-  return { c, map };
+  return map;
 }
