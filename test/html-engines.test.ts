@@ -116,6 +116,20 @@ test("the fast path declines what parse5 reads by rules htmlparser2 does not fol
   }
 });
 
+test("deep pages: checks look a bounded way down the stack, and tables nested at any depth are known", () => {
+  // Whether a <p> would close a paragraph below a hidden element is not looked for under a hundred
+  // open elements: the page goes to parse5 (each check bounded, so hostile nesting stays linear).
+  const deep = "<p>a<object>" + "<span>".repeat(100) + "<p>x";
+  assert.equal(fastTree(deep), undefined);
+  sameAsParse5(deep, "deep hidden");
+  const nested = "<table><tr><td>" + "<span>".repeat(100) + "<table><tr><td>1<table><tr><td>2</table></table>" + "</span>".repeat(100) + "<td>3</table>";
+  assert.ok(fastTree(nested));
+  sameAsParse5(nested, "tables nested under deep markup");
+  const siblings = "<table><tr><td>1</td></tr></table><table><tr><td><table><tr><td>2</td></tr></table></td></tr></table><table><tr><td>3</td></tr></table>";
+  assert.ok(fastTree(siblings));
+  sameAsParse5(siblings, "a nested table between plain ones");
+});
+
 test("the fast path reads what it takes: CRLF, a line feed after <pre>, head metadata, omitted end tags", () => {
   const page = "<html><head><title>标题</title><meta name=\"ContentSource\" content=\"某某局\"></head>\r\n<body><pre>\nx</pre><table><tr><td>1<td>2<tr><td>3<td>4</table><p>a<p>b</body></html>";
   assert.ok(fastTree(page));

@@ -141,6 +141,9 @@ const PLAIN: Tag = { bits: 0, count: -1 };
 }
 const tagOf = (name: string): Tag => TAGS.get(name) ?? PLAIN;
 
+/** How far down the stack a check looks before it gives up on the page (far beyond real pages' nesting). */
+const LOOK_DOWN = 64;
+
 /** parse5's whitespace in the tree builder (CR is gone by then). */
 const NOT_HTML_SPACE = /[^ \t\n\f]/;
 
@@ -164,6 +167,8 @@ class Builder {
   /** Mirrors htmlparser2's own stack of open elements, bottom first, with each element's tag. */
   private readonly stack: DomNode[] = [];
   private readonly tags: Tag[] = [];
+  /** The open tables, innermost last. */
+  private readonly tables: DomNode[] = [];
   /** Open elements per counted tag, then headings, then elements the walk skips. */
   private readonly open = new Int32Array(COUNTED.length + 2);
   /** Elements htmlparser2 closed without their end tag, waiting for the tag that closed them. */
@@ -237,8 +242,11 @@ class Builder {
     if (name === "noscript" && !this.body) throw DIVERGES;
     const node: DomNode = { nodeName: name, attrs, childNodes: [] };
     if (name === "table") {
+      // The nearest open table holds this one (and was itself marked when it opened in another).
       node.nestedTable = false;
-      if (open[C.table]) for (const n of this.stack) if (n.nodeName === "table") n.nestedTable = true;
+      const outer = this.tables[this.tables.length - 1];
+      if (outer) outer.nestedTable = true;
+      this.tables.push(node);
     }
     this.parentFor(top, bits).childNodes!.push(node);
     this.push(node, tag);
@@ -276,20 +284,25 @@ class Builder {
     }
   }
 
-  /** True when an element of `closable` is open below an element that hides its content. */
+  /**
+   * True when an element of `closable` is open below an element that hides its content (or the
+   * stack is too deep to tell cheaply: one bounded look per element keeps hostile pages linear).
+   */
   private closesBelowHidden(closable: ReadonlySet<string>): boolean {
     let hiding = false;
-    for (let i = this.stack.length - 1; i >= 0; i--) {
+    const stop = Math.max(0, this.stack.length - LOOK_DOWN);
+    for (let i = this.stack.length - 1; i >= stop; i--) {
       if (closable.has(this.stack[i].nodeName)) return hiding;
       if (this.tags[i].bits & HIDES) hiding = true;
     }
-    return false;
+    return stop > 0;
   }
 
   onclosetag(name: string, isImplied: boolean): void {
     const node = this.stack.pop();
     const tag = this.tags.pop()!;
     if (!node || node.nodeName !== name) throw DIVERGES;
+    if (name === "table") this.tables.pop();
     this.closes++;
     this.count(tag, -1);
     this.dropLf = false;
