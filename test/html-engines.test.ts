@@ -87,6 +87,41 @@ test("random tag soup: wherever the fast path takes a page, it reads as parse5 r
   assert.ok(taken > runs / 4, `fast path took ${taken} of ${runs}`);
 });
 
+const INSERTS = [
+  "<font size=2>", "<span>", "</span>", "<p>", "</p>", "<b>", "</b>", "<br>", "<div>", "</div>", "</td>", "</tr>", "<td>", "<tr>",
+  "<li>", "<!-- x -->", "&nbsp;", "<o:p></o:p>", "</font>", "<table>", "</table>", "<pre>", "\n", "<center>", "<a href=x>", "</a>",
+];
+
+test("real pages with tags dropped or stray ones inserted: wherever the fast path takes them, they read as parse5 reads them", async () => {
+  const pages = [...filesUnder(FIXTURES, ".html").map((f) => readFileSync(f, "utf8")), ...(await htmlPages())];
+  const mutation = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), drop: fc.boolean(), what: fc.constantFrom(...INSERTS) });
+  let taken = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.nat(pages.length - 1), fc.array(mutation, { minLength: 1, maxLength: 6 }), (i, mutations) => {
+      let html = pages[i];
+      for (const m of mutations) {
+        const pos = Math.floor(m.at * html.length);
+        if (m.drop) {
+          const s = html.indexOf("<", pos);
+          const e = s < 0 ? -1 : html.indexOf(">", s);
+          if (e >= 0) html = html.slice(0, s) + html.slice(e + 1);
+        } else {
+          // Between tags or inside text, never inside a tag.
+          const at = html.lastIndexOf("<", pos) > html.lastIndexOf(">", pos) ? html.lastIndexOf("<", pos) : pos;
+          html = html.slice(0, at) + m.what + html.slice(at);
+        }
+      }
+      runs++;
+      if (!fastTree(html)) return;
+      taken++;
+      sameAsParse5(html, JSON.stringify(mutations));
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(taken > runs / 4, `fast path took ${taken} of ${runs}`);
+});
+
 test("the fast path declines what parse5 reads by rules htmlparser2 does not follow", () => {
   const cases: [string, string][] = [
     ["</>", "`</` without a tag name"],
