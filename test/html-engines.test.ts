@@ -50,7 +50,7 @@ const TAGS = [
   "script", "style", "textarea", "center", "strong", "em", "input", "img", "hr", "dd", "dl", "dt", "section", "noscript",
   "object", "label", "sup", "o:p", "nobr", "u", "iframe", "xmp", "svg", "menu", "video",
 ];
-const ATTRS = ["", ' rowspan="2"', ' colspan="3"', " rowspan=0", ' colspan="x"', ' name="ArticleTitle" content="标题&amp;x"', ' class="a"'];
+const ATTRS = ["", ' rowspan="2"', ' colspan="3"', " rowspan=0", ' colspan="x"', " colspan=2 colspan=3", ' name="ArticleTitle" content="标题&amp;x"', ' class="a"'];
 const TEXT = ["中", "12", "3", "一、本年新收", "  ", "\n", "\r\n", "\t", "&nbsp;", "&amp;", "&lt;", "&#20013;", "&copy", "&", "<", "a<b", "&#x0;", "&notit;", "结", "　", "\u00a0", "&#10;"];
 const PIECES = [
   "<table><tr><td>", "<table border=1><tbody><tr><th colspan=2>", "</td><td>", "<td rowspan=2>", "</tr><tr><td>", "<tr><td>",

@@ -161,7 +161,7 @@ const DIVERGES = new Diverges();
 /** Receives htmlparser2's events and builds parse5's tree, or gives up. */
 class Builder {
   readonly root: DomNode = { nodeName: "#document", childNodes: [] };
-  private readonly html: DomNode = { nodeName: "html", attrs: [], childNodes: [] };
+  private readonly html: DomNode = { nodeName: "html", childNodes: [] };
   private head: DomNode | undefined;
   private body: DomNode | undefined;
   /** Mirrors htmlparser2's own stack of open elements, bottom first, with each element's tag. */
@@ -189,14 +189,14 @@ class Builder {
   }
   private ensureBody(): DomNode {
     if (!this.body) {
-      this.body = { nodeName: "body", attrs: [], childNodes: [] };
+      this.body = { nodeName: "body", childNodes: [] };
       this.html.childNodes!.push(this.body);
     }
     return this.body;
   }
   private ensureHead(): DomNode {
     if (!this.head) {
-      this.head = { nodeName: "head", attrs: [], childNodes: [] };
+      this.head = { nodeName: "head", childNodes: [] };
       this.html.childNodes!.push(this.head);
     }
     return this.head;
@@ -207,7 +207,9 @@ class Builder {
     if (tag.bits & HIDES) this.open[C_HIDDEN] += by;
   }
 
-  onopentag(name: string, attribs: Record<string, string>): void {
+  // Elements are built at their name, attributes collected one by one for the few elements whose
+  // attributes the walk reads: with no `onopentag`, htmlparser2 builds no attribute object per tag.
+  onopentagname(name: string): void {
     const tag = tagOf(name);
     // Elements htmlparser2 closed because this tag began: parse5 closes the same ones for these tags.
     if (this.implied.length) {
@@ -228,19 +230,14 @@ class Builder {
     if ((bits & HEADING && open[C_HEADING]) || (bits & NO_NESTING && open[tag.count])) throw DIVERGES;
     if (this.ended && !(bits & HIDES)) throw DIVERGES;
 
-    // The walk reads attributes of cells (spans) and metadata only.
-    let attrs: { name: string; value: string }[] | undefined;
-    if (bits & WITH_ATTRS) {
-      attrs = [];
-      for (const k in attribs) attrs.push({ name: k, value: attribs[k] });
-    }
     if (name === "html" || name === "head" || name === "body") return this.structural(name, tag);
     const top = this.top();
     const topTag = this.tags[this.tags.length - 1];
     if (topTag?.children && !topTag.children.has(name)) throw DIVERGES;
     if (tag.parents && !(top && tag.parents.has(top.nodeName))) throw DIVERGES;
     if (name === "noscript" && !this.body) throw DIVERGES;
-    const node: DomNode = { nodeName: name, attrs, childNodes: [] };
+    // The walk reads attributes of cells (spans) and metadata only.
+    const node: DomNode = { nodeName: name, attrs: bits & WITH_ATTRS ? [] : undefined, childNodes: [] };
     if (name === "table") {
       // The nearest open table holds this one (and was itself marked when it opened in another).
       node.nestedTable = false;
@@ -257,6 +254,12 @@ class Builder {
     this.stack.push(node);
     this.tags.push(tag);
     this.count(tag, 1);
+  }
+
+  onattribute(name: string, value: string): void {
+    const attrs = this.top()?.attrs;
+    // The first of repeated attributes counts, as in parse5.
+    if (attrs && !attrs.some((a) => a.name === name)) attrs.push({ name, value });
   }
 
   /** Where a new element goes: parse5's head/body insertion modes for anything outside an open element. */
