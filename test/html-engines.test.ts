@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { htmlToContent, isSpace, isTidy } from "../src/parse/html.js";
 import { fastTree } from "../src/parse/html-tree.js";
 import { parseReport } from "../src/parse/index.js";
 import { renderText } from "../src/render/index.js";
+import { collectInputs } from "../src/batch/walk.js";
 import { htmlPages } from "../bench/pages.js";
 
 /**
@@ -18,12 +18,10 @@ import { htmlPages } from "../bench/pages.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
-function filesUnder(dir: string, ext: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? filesUnder(p, ext) : e.name.endsWith(ext) ? [p] : [];
-  });
-}
+const filesUnder = (dir: string, ext: string): string[] => collectInputs([dir]).filter((f) => f.endsWith(ext));
+/** The benchmark's pages, made once for the tests that use them (each making parses every fixture). */
+let benchPages: Promise<string[]> | undefined;
+const pagesOfBench = () => (benchPages ??= htmlPages());
 
 function sameAsParse5(html: string, name: string): void {
   assert.deepEqual(htmlToContent(html, name, "auto"), htmlToContent(html, name, "parse5"), name);
@@ -31,7 +29,7 @@ function sameAsParse5(html: string, name: string): void {
 
 test("every fixture page, benchmark page and Word-exported rendering reads the same through both engines, and fast", async () => {
   const pages: [string, string][] = filesUnder(FIXTURES, ".html").map((f) => [f, readFileSync(f, "utf8")]);
-  (await htmlPages()).forEach((p, i) => pages.push([`bench page ${i}`, p]));
+  (await pagesOfBench()).forEach((p, i) => pages.push([`bench page ${i}`, p]));
   for (const f of filesUnder(FIXTURES, ".txt").filter((f) => !f.includes("README")).slice(0, 12)) {
     const report = await parseReport(readFileSync(f), { filename: f });
     if (report.format === "2019" || report.format === "2021") pages.push([`${f} as Word HTML`, renderText({ ...report, issues: [] }, "word-html")]);
@@ -93,7 +91,7 @@ const INSERTS = [
 ];
 
 test("real pages with tags dropped or stray ones inserted: wherever the fast path takes them, they read as parse5 reads them", async () => {
-  const pages = [...filesUnder(FIXTURES, ".html").map((f) => readFileSync(f, "utf8")), ...(await htmlPages())];
+  const pages = [...filesUnder(FIXTURES, ".html").map((f) => readFileSync(f, "utf8")), ...(await pagesOfBench())];
   const mutation = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), drop: fc.boolean(), what: fc.constantFrom(...INSERTS) });
   let taken = 0;
   let runs = 0;

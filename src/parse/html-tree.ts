@@ -188,18 +188,16 @@ class Builder {
     return this.stack[this.stack.length - 1];
   }
   private ensureBody(): DomNode {
-    if (!this.body) {
-      this.body = { nodeName: "body", childNodes: [] };
-      this.html.childNodes!.push(this.body);
-    }
-    return this.body;
+    return (this.body ??= this.part("body"));
   }
   private ensureHead(): DomNode {
-    if (!this.head) {
-      this.head = { nodeName: "head", childNodes: [] };
-      this.html.childNodes!.push(this.head);
-    }
-    return this.head;
+    return (this.head ??= this.part("head"));
+  }
+  /** A `<head>` or `<body>` parse5 would create at this point, added to the page's `<html>`. */
+  private part(nodeName: "head" | "body"): DomNode {
+    const node: DomNode = { nodeName, childNodes: [] };
+    this.html.childNodes!.push(node);
+    return node;
   }
   private count(tag: Tag, by: number): void {
     if (tag.count >= 0) this.open[tag.count] += by;
@@ -425,11 +423,12 @@ class WatchedParser extends Parser {
   // see an end tag that closed nothing.
   override onclosetag(start: number, endIndex: number): void {
     const b = this.builder;
+    const name = () => this.source.slice(start, endIndex).toLowerCase();
     b.dropLf = false;
-    if (b.watchesEnds) b.beforeEnd(this.source.slice(start, endIndex).toLowerCase());
+    if (b.watchesEnds) b.beforeEnd(name());
     const closes = b.closes;
     super.onclosetag(start, endIndex);
-    if (b.closes === closes) b.ignoredEnd(this.source.slice(start, endIndex).toLowerCase());
+    if (b.closes === closes) b.ignoredEnd(name());
   }
 }
 

@@ -20,7 +20,6 @@ const textNode = (n: DomNode) => n.nodeName === "#text";
 /** Elements only: parse5 names the others `#text`, `#comment`, `#document`, `#documentType`. */
 const tagName = (n: DomNode): string | undefined => (n.nodeName.charCodeAt(0) === 35 /* # */ ? undefined : n.nodeName);
 
-const SKIP = HIDDEN;
 const BLOCK = new Set([
   "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
   "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul",
@@ -203,7 +202,7 @@ class Builder {
 type Role = "skip" | "block" | "br" | "table";
 const ROLE = new Map<string, Role>([
   ...[...BLOCK, "tr", "td", "th"].map((t): [string, Role] => [t, "block"]),
-  ...[...SKIP].map((t): [string, Role] => [t, "skip"]),
+  ...[...HIDDEN].map((t): [string, Role] => [t, "skip"]),
   ["br", "br"],
   ["table", "table"],
 ]);
@@ -249,7 +248,7 @@ function textOf(node: DomNode): string {
     if (textNode(n)) s += n.value ?? "";
     else {
       const name = tagName(n);
-      if (!name || SKIP.has(name)) continue;
+      if (!name || HIDDEN.has(name)) continue;
       if (LINE_TAGS.has(name)) s += "\n";
       const ch = n.childNodes ?? [];
       for (let i = ch.length - 1; i >= 0; i--) stack.push(ch[i]);
