@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
@@ -107,4 +107,37 @@ test("a file that takes too long is reported as TIMEOUT; the files queued behind
   const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; error?: { code: string } });
   assert.deepEqual(records.map((r) => r.file).sort(), ["0-huge.txt", "1.txt", "2.txt", "3.txt"].map((f) => join(dir, f)));
   assert.equal(records.find((r) => !r.ok)?.error?.code, "TIMEOUT");
+});
+
+test("files given up at their deadline as they finish still get exactly one record each", async () => {
+  // Timeouts around a file's own parse time: some files finish first, some are given up, and
+  // some finish while the pool is giving them up (the worker writes its own record; the pool
+  // writes the TIMEOUT record; only one of them may).
+  const dir = join(work, "race");
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 10; i++) copyFileSync(REPORTS[i % REPORTS.length], join(dir, `${i}.txt`));
+  for (const timeoutMs of [50, 65, 80, 95, 110]) {
+    const out = join(work, `race-${timeoutMs}.jsonl`);
+    const s = await runBatch([dir], { out, workers: 2, timeoutMs, progress: "none" });
+    const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; error?: { code: string } });
+    assert.equal(records.length, 10, `${timeoutMs} ms: one record per file`);
+    assert.equal(new Set(records.map((r) => r.file)).size, 10);
+    assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: records.filter((r) => r.ok).length, failed: records.filter((r) => !r.ok).length });
+    for (const r of records) if (!r.ok) assert.equal(r.error?.code, "TIMEOUT");
+  }
+});
+
+test("an output that cannot be written stops the batch with a clear error, whichever thread writes", async () => {
+  const dir = await mixedFolder("full");
+  // /dev/full: every write fails with ENOSPC, as on a full disk.
+  for (const [ext, workers] of [[".jsonl", 2], [".jsonl", 0], [".csv", 2]] as const) {
+    const out = join(work, `full-${workers}${ext}`);
+    symlinkSync("/dev/full", out);
+    await assert.rejects(runBatch([dir], { out, workers, force: true, progress: "none" }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "UNWRITABLE");
+      assert.match(e.message, /输出文件/);
+      assert.match(e.message, /ENOSPC/);
+      return true;
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../parse/decode.js";
 import type { HeaderLanguage } from "./columns.js";
-import { parseFiles } from "./pool.js";
+import { parseFiles, WriteError } from "./pool.js";
 import { createProgress, type ProgressOptions } from "./progress.js";
 import { openSink, outputFormat } from "./sinks.js";
 import { collectInputs } from "./walk.js";
@@ -11,7 +11,7 @@ export { createProgress, type Progress, type ProgressOptions } from "./progress.
 export { collectInputs } from "./walk.js";
 export { fieldColumns, header, type HeaderLanguage } from "./columns.js";
 export { parseCsv } from "./sinks.js";
-export type { Done, Outcome } from "./parse-file.js";
+export type { Outcome } from "./parse-file.js";
 
 export interface BatchOptions {
   /** Output file: .jsonl, .csv or .xlsx. */
@@ -56,7 +56,11 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
   }
   const outAbs = resolve(out);
   const files = collectInputs(paths).filter((f) => resolve(f) !== outAbs && !resolve(f).startsWith(`${outAbs}.`));
-  const sink = await openSink(out, { resume: !!options.resume, headers: options.headers ?? "id" });
+  const sink = await openSink(out, { resume: !!options.resume, headers: options.headers ?? "id" }).catch((e: unknown) => {
+    // The file system's refusals (ENOSPC, EACCES, ENOENT of the folder …) name the output, not a report.
+    if (e instanceof Error && "syscall" in e) throw new InputError("UNWRITABLE", `${out}: 无法写入输出文件 (cannot write the output: ${e.message})`);
+    throw e;
+  });
   const todo = files.filter((f) => !sink.done.has(f));
   const skipped = files.length - todo.length;
   const progress = createProgress({ total: files.length, start: skipped, label: "解析 parse", stream: options.stderr, mode: options.progress });
@@ -81,13 +85,16 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
       workers: options.workers,
       timeoutMs: options.timeoutMs,
       signal,
+      target: sink.target,
       onOutcome(d) {
-        sink.write(d);
         if (d.ok) parsed++;
         else failed++;
         progress.tick();
       },
     }));
+  } catch (e) {
+    if (e instanceof WriteError) throw new InputError("UNWRITABLE", `${out}: 输出文件写入失败，已停止；已写入的结果保留，可加 --resume 续跑 (cannot write the output, stopped; what was written is kept, --resume continues: ${e.message})`);
+    throw e;
   } finally {
     progress.stop();
     if (onSigint) process.off("SIGINT", onSigint);

@@ -9,19 +9,6 @@ export type Outcome =
   | { file: string; ok: false; error: { code: string; message: string } };
 
 /**
- * An outcome as it crosses threads: its JSON text (one string is far cheaper to pass than the
- * object graph of a report with provenance), parsed again only where a sink needs the object.
- */
-export interface Done {
-  file: string;
-  ok: boolean;
-  json: string;
-}
-
-export const done = (o: Outcome): Done => ({ file: o.file, ok: o.ok, json: JSON.stringify(o) });
-export const outcomeOf = (d: Done): Outcome => JSON.parse(d.json) as Outcome;
-
-/**
  * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).
  * The read is synchronous: it runs on a worker thread, where nothing else waits for it.
  */

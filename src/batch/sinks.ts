@@ -1,17 +1,24 @@
 import { parse } from "csv-parse/sync";
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { InputError } from "../parse/decode.js";
-import { errorRow, header, reportRow, type HeaderLanguage } from "./columns.js";
-import { outcomeOf, type Done, type Outcome } from "./parse-file.js";
+import { header, reportRow, type HeaderLanguage } from "./columns.js";
+import type { Outcome } from "./parse-file.js";
+import type { Target } from "./record.js";
 
-/** Where outcomes go. `done` lists the files a previous run already wrote (for --resume). */
+/**
+ * Where outcomes go: `target`, appended to by whichever thread parsed the file. `done` lists the
+ * files a previous run already wrote (for --resume).
+ */
 export interface Sink {
   done: Set<string>;
-  write(d: Done): void;
+  target: Target;
   close(): Promise<void>;
 }
+
+/** A fresh output, emptied, for appending (O_APPEND: records from several threads stay whole). */
+const FRESH = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
 
 export type OutputFormat = "jsonl" | "csv" | "xlsx";
 
@@ -62,11 +69,11 @@ function jsonlSink(out: string, resume: boolean): Sink {
     closeSync(fd);
     fd = openSync(out, "a");
   } else {
-    fd = openSync(out, "w");
+    fd = openSync(out, FRESH);
   }
   return {
     done,
-    write(d) { writeSync(fd, d.json + "\n"); },
+    target: { fd, format: "jsonl", headers: "id" },
     async close() { closeSync(fd); },
   };
 }
@@ -102,16 +109,12 @@ function csvSink(out: string, opts: SinkOptions): Sink {
     fd = openSync(out, "a");
     if (rows.length === 0) writeSync(fd, (keepBytes === 0 ? "\ufeff" : "") + stringify([head], { record_delimiter: "\r\n" }));
   } else {
-    fd = openSync(out, "w");
+    fd = openSync(out, FRESH);
     writeSync(fd, "\ufeff" + stringify([head], { record_delimiter: "\r\n" }));
   }
   return {
     done,
-    write(d) {
-      const o = outcomeOf(d);
-      const row = o.ok ? reportRow(o.file, o.report, true) : errorRow(o);
-      writeSync(fd, stringify([row], { record_delimiter: "\r\n" }));
-    },
+    target: { fd, format: "csv", headers: opts.headers },
     async close() { closeSync(fd); },
   };
 }
@@ -156,7 +159,7 @@ async function xlsxSink(out: string, opts: SinkOptions): Promise<Sink> {
   for (const f of journal.done) done.add(f);
   return {
     done,
-    write: (d) => journal.write(d),
+    target: journal.target,
     async close() {
       await journal.close();
       const outcomes = completePrefix(readFileSync(journalPath)).toString("utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Outcome);

@@ -1,0 +1,29 @@
+import { writeSync } from "node:fs";
+import { stringify } from "csv-stringify/sync";
+import { errorRow, reportRow, type HeaderLanguage } from "./columns.js";
+import type { Outcome } from "./parse-file.js";
+
+/**
+ * An open output and the form of its records. The descriptor is shared by every thread of the
+ * process: workers append their own records, so no report crosses threads and the main thread only
+ * counts (it was the run's bottleneck on two cores, receiving and writing every record).
+ */
+export interface Target {
+  /** Opened with O_APPEND: each record is one write(2), and appends from several threads never interleave. */
+  fd: number;
+  format: "jsonl" | "csv";
+  headers: HeaderLanguage;
+}
+
+/** JSONL: the outcome itself. CSV (for Excel/WPS): the wide row, CRLF, failures in the error column. */
+export function formatRecord(t: Target, o: Outcome): string {
+  if (t.format === "jsonl") return JSON.stringify(o) + "\n";
+  return stringify([o.ok ? reportRow(o.file, o.report, true) : errorRow(o)], { record_delimiter: "\r\n" });
+}
+
+/** Appends one record. Throws (ENOSPC, EIO …) when the output cannot take it. */
+export function writeRecord(t: Target, o: Outcome): void {
+  const bytes = Buffer.from(formatRecord(t, o));
+  // A regular file takes a short write only when it is about to fail; the next write says why.
+  for (let at = 0; at < bytes.length; ) at += writeSync(t.fd, bytes, at);
+}
