@@ -77,21 +77,19 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
     };
     process.on("SIGINT", onSigint);
   }
-  let parsed = 0;
-  let failed = 0;
-  let interrupted = false;
+  let result;
+  let shown = 0;
   try {
-    ({ interrupted } = await parseFiles(todo, {
+    result = await parseFiles(todo, {
       workers: options.workers,
       timeoutMs: options.timeoutMs,
       signal,
       target: sink.target,
-      onOutcome(d) {
-        if (d.ok) parsed++;
-        else failed++;
-        progress.tick();
+      onProgress(done) {
+        if (done > shown) progress.tick(done - shown);
+        shown = done;
       },
-    }));
+    });
   } catch (e) {
     if (e instanceof WriteError) throw new InputError("UNWRITABLE", `${out}: 输出文件写入失败，已停止；已写入的结果保留，可加 --resume 续跑 (cannot write the output, stopped; what was written is kept, --resume continues: ${e.message})`);
     throw e;
@@ -100,5 +98,5 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
     if (onSigint) process.off("SIGINT", onSigint);
     await sink.close();
   }
-  return { out, total: files.length, skipped, parsed, failed, interrupted };
+  return { out, total: files.length, skipped, ...result };
 }

@@ -2,30 +2,42 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { parseFile, type Outcome } from "./parse-file.js";
-import { writeRecord, type Target } from "./record.js";
-
-/** A file whose record is in the output. */
-export interface Parsed {
-  file: string;
-  ok: boolean;
-}
+import { appendRecord, encodeRecord, type Target } from "./record.js";
 
 /**
- * What a worker is started with. `claim` decides who writes a file's record when the pool gives
- * the file up (timeout) just as the worker finishes it: the worker swaps its last mark for the
- * file's (id × 2 + ok) before writing, the pool swaps the same last mark for −1 before writing
- * the TIMEOUT record; one swap fails, so every file has exactly one record.
+ * The state of each file, shared by every thread. A file's record is written by exactly one
+ * thread: whoever moves it out of PENDING (a worker that parsed it, or the pool giving it up on a
+ * timeout or crash) writes it; the other finds the swap failed and writes nothing.
+ */
+export const PENDING = 0;
+export const PARSED = 1;
+export const FAILED = 2;
+/** Given up by the pool (TIMEOUT, CRASH): its record is the pool's. */
+export const GIVEN_UP = 3;
+
+/** Slots of the shared control word array. */
+export const NEXT = 0; // the next file index to take
+export const STOP = 1; // 1: take no more files
+export const WRITTEN = 2; // records written by workers (progress)
+
+/**
+ * What a worker starts with. Workers take files themselves (an atomic counter) and write their
+ * records themselves, so no message crosses threads per file: the pool only looks at the shared
+ * words a few times a second, for progress and for files that take too long.
  */
 export interface WorkerData {
+  /** Every file of the run, NUL-separated (one string is cloned far faster than an array). */
+  files: string;
   target: Target;
-  claim: Int32Array;
+  control: Int32Array;
+  state: Int32Array;
+  /** Index + 1 of the file this worker is parsing; 0 between files. */
+  current: Int32Array;
 }
 
-/** A worker's answer: the file's record is written (or could not be: the output is broken). */
-export interface Written {
-  id: number;
-  ok: boolean;
-  writeError?: string;
+/** The one message a worker sends: the output failed (the worker has stopped the run). */
+export interface WorkerFailure {
+  writeError: string;
 }
 
 /** The output could not be written (disk full, removed …): the batch stops. */
@@ -38,9 +50,16 @@ export interface PoolOptions {
   workers?: number;
   /** A file taking longer than this is abandoned (its worker replaced) and reported as TIMEOUT. */
   timeoutMs?: number;
-  /** Stop handing out files; those in flight finish. */
+  /** Stop taking files; those in flight finish. */
   signal?: AbortSignal;
-  onOutcome(parsed: Parsed): void;
+  /** Files done so far (records written, failures included), a few times a second and at the end. */
+  onProgress?(done: number): void;
+}
+
+export interface PoolResult {
+  parsed: number;
+  failed: number;
+  interrupted: boolean;
 }
 
 // Workers run the compiled dist/ code when this module is compiled, and the TypeScript source
@@ -70,113 +89,126 @@ function spawn(workerData: WorkerData): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Files handed to a worker ahead of the one it is parsing: it never waits for this thread between files. */
-const DEPTH = 2;
+/** Workers that die before finishing any file, in a row, before the run is given up (a broken install). */
+const MAX_BOOT_FAILURES = 3;
+
+const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * Math.max(n, 1)));
 
 /**
- * Parses `files` on a pool of worker threads, each record appended to `opts.target`; one
- * `onOutcome` per file, in completion order. Throws WriteError when the output fails (the files
- * in flight finish first).
+ * Parses `files` on a pool of worker threads, each record appended to `opts.target` by the
+ * thread that parsed it. Throws WriteError when the output fails (files in flight finish first).
  */
-export async function parseFiles(files: string[], opts: PoolOptions): Promise<{ interrupted: boolean }> {
+export async function parseFiles(files: string[], opts: PoolOptions): Promise<PoolResult> {
   const n = Math.min(opts.workers ?? availableParallelism(), files.length);
-  let next = 0;
-  // Files a replaced worker had queued but not begun: handed out again first.
-  const again: string[] = [];
+  const state = shared(files.length);
+  const control = shared(3);
   let writeError: string | undefined;
-  const stopped = () => opts.signal?.aborted || writeError !== undefined;
-  const remaining = () => again.length > 0 || next < files.length;
-  const take = () => again.shift() ?? files[next++];
-  const record = (o: Outcome) => {
+  // The pool's own records: files given up, and every file when parsing in this thread.
+  let own = 0;
+  const record = (o: Outcome): boolean => {
     try {
-      writeRecord(opts.target, o);
-      opts.onOutcome({ file: o.file, ok: o.ok });
+      appendRecord(opts.target, encodeRecord(opts.target, o));
+      own++;
+      return true;
     } catch (e) {
       writeError ??= e instanceof Error ? e.message : String(e);
+      Atomics.store(control, STOP, 1);
+      return false;
     }
   };
+  const stopped = () => opts.signal?.aborted || Atomics.load(control, STOP) === 1;
+
   if (n <= 0) {
-    while (next < files.length && !stopped()) record(await parseFile(files[next++]));
+    for (let i = 0; i < files.length && !stopped(); i++) {
+      const o = await parseFile(files[i]);
+      if (record(o)) state[i] = o.ok ? PARSED : FAILED;
+      opts.onProgress?.(own);
+    }
   } else {
     await pooled();
   }
   if (writeError !== undefined) throw new WriteError(writeError);
-  return { interrupted: remaining() };
+  let parsed = 0;
+  let failed = 0;
+  let pending = 0;
+  for (const s of state.subarray(0, files.length)) {
+    if (s === PARSED) parsed++;
+    else if (s === PENDING) pending++;
+    else failed++;
+  }
+  return { parsed, failed, interrupted: pending > 0 };
 
   async function pooled(): Promise<void> {
     const timeoutMs = opts.timeoutMs ?? 120_000;
-    let id = 0;
-    await new Promise<void>((resolve) => {
-      let live = 0;
-      const start = () => {
-        const claim = new Int32Array(new SharedArrayBuffer(4));
-        const worker = spawn({ target: opts.target, claim });
-        // The mark of the last record this worker wrote that the pool has heard of.
-        let last = 0;
-        live++;
-        // In the worker's order: the first is the one being parsed, and only it is timed.
-        const queue: { id: number; file: string }[] = [];
-        let timer: NodeJS.Timeout | undefined;
-        let ready = false;
-        let finished = false;
-        const finish = () => {
-          if (finished) return;
-          finished = true;
-          live--;
-          void worker.terminate();
-          if (live === 0) resolve();
-        };
-        const time = () => {
-          const head = queue[0];
-          timer = setTimeout(() => {
-            // Finished just now, its record being written: its message is on the way.
-            if (Atomics.compareExchange(claim, 0, last, -1) !== last) return;
-            fail("TIMEOUT", `${head.file}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`);
-          }, timeoutMs);
-        };
-        const feed = () => {
-          while (queue.length < DEPTH && remaining() && !stopped()) {
-            const task = { id: ++id, file: take() };
-            queue.push(task);
-            worker.postMessage(task);
-          }
-          if (queue.length === 0) return finish();
-          if (!timer && ready) time();
-        };
-        // A worker that dies or hangs takes only its current file with it; a fresh one goes on.
-        const fail = (code: string, message: string) => {
-          const head = queue.shift();
-          if (!head || finished) return;
-          clearTimeout(timer);
-          const mark = Atomics.load(claim, 0);
-          // Died after writing the record (and before its message left): the file is done.
-          if (mark >> 1 === head.id) opts.onOutcome({ file: head.file, ok: (mark & 1) === 1 });
-          else record({ file: head.file, ok: false, error: { code, message } });
-          again.unshift(...queue.map((t) => t.file));
-          queue.length = 0;
-          if (!stopped() && remaining()) start();
-          finish();
-        };
-        worker.on("message", (msg: Written | { ready: true }) => {
-          if ("ready" in msg) {
-            ready = true;
-            if (queue.length && !timer) time();
-            return;
-          }
-          if (queue[0]?.id !== msg.id) return;
-          const head = queue.shift()!;
-          last = msg.id * 2 + (msg.ok ? 1 : 0);
-          clearTimeout(timer);
-          timer = undefined;
-          if (msg.writeError !== undefined) writeError ??= msg.writeError;
-          else opts.onOutcome({ file: head.file, ok: msg.ok });
-          feed();
-        });
-        worker.on("error", (e) => fail("CRASH", `${queue[0]?.file}: 解析进程崩溃 (worker crashed: ${e.message})`));
-        worker.on("exit", () => { if (queue.length) fail("CRASH", `${queue[0].file}: 解析进程意外退出 (worker exited)`); else finish(); });
-        feed();
-      };
-      for (let i = 0; i < n; i++) start();
-    });
+    const list = files.join("\0");
+    interface Live {
+      worker: Worker;
+      current: Int32Array;
+      /** The value of `current` last seen, and since when. */
+      seen: number;
+      since: number;
+      error?: string;
+      /** Given up by the pool: being terminated. */
+      done: boolean;
+    }
+    const live = new Set<Live>();
+    let bootFailures = 0;
+    let resolve!: () => void;
+    const finished = new Promise<void>((r) => { resolve = r; });
+    const remaining = () => Atomics.load(control, NEXT) < files.length && !stopped();
+    /** Moves file `i` out of PENDING for the pool, writing `error` as its record; false if its worker got there first. */
+    const giveUp = (i: number, code: string, message: string) => {
+      if (Atomics.compareExchange(state, i, PENDING, GIVEN_UP) !== PENDING) return false;
+      record({ file: files[i], ok: false, error: { code, message } });
+      return true;
+    };
+    const start = () => {
+      const current = shared(1);
+      const w: Live = { worker: spawn({ files: list, target: opts.target, control, state, current }), current, seen: 0, since: Date.now(), done: false };
+      live.add(w);
+      w.worker.on("message", (m: WorkerFailure) => { writeError ??= m.writeError; });
+      w.worker.on("error", (e) => { w.error = e.message; });
+      w.worker.on("exit", () => {
+        live.delete(w);
+        const i = Atomics.load(current, 0) - 1;
+        // Died with a file in hand (not given up already): that file is the crash's; the rest go on.
+        if (i >= 0 && !w.done) {
+          giveUp(i, "CRASH", w.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${w.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
+          bootFailures = 0;
+        } else if (w.error && !w.done) {
+          bootFailures++;
+        }
+        if (bootFailures >= MAX_BOOT_FAILURES) {
+          writeError ??= `解析进程无法启动 (workers fail to start: ${w.error})`;
+          Atomics.store(control, STOP, 1);
+        }
+        if (remaining() && live.size < n) start();
+        if (live.size === 0) resolve();
+      });
+    };
+    if (opts.signal?.aborted) Atomics.store(control, STOP, 1);
+    for (let i = 0; i < n; i++) start();
+    // A look at the shared words: progress, and a file held past its deadline.
+    const look = () => {
+      if (opts.signal?.aborted) Atomics.store(control, STOP, 1);
+      const now = Date.now();
+      for (const w of live) {
+        const v = Atomics.load(w.current, 0);
+        if (v !== w.seen) { w.seen = v; w.since = now; continue; }
+        if (v === 0 || w.done || now - w.since < timeoutMs) continue;
+        if (giveUp(v - 1, "TIMEOUT", `${files[v - 1]}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`)) {
+          w.done = true;
+          void w.worker.terminate();
+        }
+      }
+      opts.onProgress?.(Atomics.load(control, WRITTEN) + own);
+    };
+    const timer = setInterval(look, Math.max(5, Math.min(100, timeoutMs / 8)));
+    try {
+      await finished;
+    } finally {
+      clearInterval(timer);
+    }
+    opts.onProgress?.(Atomics.load(control, WRITTEN) + own);
   }
 }

@@ -21,9 +21,11 @@ export function formatRecord(t: Target, o: Outcome): string {
   return stringify([o.ok ? reportRow(o.file, o.report, true) : errorRow(o)], { record_delimiter: "\r\n" });
 }
 
+/** A record as the bytes to append (made before a file is claimed, so a claimed file's record is one system call away). */
+export const encodeRecord = (t: Target, o: Outcome): Buffer => Buffer.from(formatRecord(t, o));
+
 /** Appends one record. Throws (ENOSPC, EIO …) when the output cannot take it. */
-export function writeRecord(t: Target, o: Outcome): void {
-  const bytes = Buffer.from(formatRecord(t, o));
+export function appendRecord(t: Target, bytes: Buffer): void {
   // A regular file takes a short write only when it is about to fail; the next write says why.
   for (let at = 0; at < bytes.length; ) at += writeSync(t.fd, bytes, at);
 }

@@ -1,30 +1,28 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { parseFile } from "./parse-file.js";
-import { writeRecord } from "./record.js";
-import type { WorkerData, Written } from "./pool.js";
+import { appendRecord, encodeRecord } from "./record.js";
+import { FAILED, NEXT, PARSED, PENDING, STOP, WRITTEN, type WorkerData, type WorkerFailure } from "./pool.js";
 
-const { target, claim } = workerData as WorkerData;
-// The mark of the last record this worker wrote (pool.ts: how a record is claimed).
-let last = 0;
+const { files: list, target, control, state, current } = workerData as WorkerData;
+const files = list.split("\0");
 
-// The pool queues a file ahead; files are parsed one at a time, in the order they came, so the
-// pool always knows which file a crash or a hang belongs to (DOCX and PDF readers await).
-let chain: Promise<void> = Promise.resolve();
-parentPort!.on("message", (msg: { id: number; file: string }) => {
-  chain = chain.then(async () => {
-    const outcome = await parseFile(msg.file);
-    const mark = msg.id * 2 + (outcome.ok ? 1 : 0);
-    // The pool gave this file up (timed out) and wrote its record itself: this thread is ending.
-    if (Atomics.compareExchange(claim, 0, last, mark) !== last) return;
-    last = mark;
-    const reply: Written = { id: msg.id, ok: outcome.ok };
-    try {
-      writeRecord(target, outcome);
-    } catch (e) {
-      reply.writeError = e instanceof Error ? e.message : String(e);
-    }
-    parentPort!.postMessage(reply);
-  });
-});
-// Loaded: the pool starts timing files from here, not from the thread's start-up.
-parentPort!.postMessage({ ready: true });
+// Files are taken one at a time from the shared counter until none are left (pool.ts). The pool
+// times the file in `current` and may give it up; then this thread is ending and writes nothing.
+for (;;) {
+  if (Atomics.load(control, STOP) === 1) break;
+  const i = Atomics.add(control, NEXT, 1);
+  if (i >= files.length) break;
+  Atomics.store(current, 0, i + 1);
+  const outcome = await parseFile(files[i]);
+  const bytes = encodeRecord(target, outcome);
+  if (Atomics.compareExchange(state, i, PENDING, outcome.ok ? PARSED : FAILED) !== PENDING) break;
+  try {
+    appendRecord(target, bytes);
+  } catch (e) {
+    Atomics.store(control, STOP, 1);
+    parentPort!.postMessage({ writeError: e instanceof Error ? e.message : String(e) } satisfies WorkerFailure);
+    break;
+  }
+  Atomics.add(control, WRITTEN, 1);
+  Atomics.store(current, 0, 0);
+}
