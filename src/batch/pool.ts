@@ -103,6 +103,7 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
   const state = shared(files.length);
   const control = shared(3);
   let writeError: string | undefined;
+  let bootError: string | undefined;
   // The pool's own records: files given up, and every file when parsing in this thread.
   let own = 0;
   const record = (o: Outcome): boolean => {
@@ -128,6 +129,7 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
     await pooled();
   }
   if (writeError !== undefined) throw new WriteError(writeError);
+  if (bootError !== undefined) throw new Error(bootError);
   let parsed = 0;
   let failed = 0;
   let pending = 0;
@@ -179,7 +181,7 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
           bootFailures++;
         }
         if (bootFailures >= MAX_BOOT_FAILURES) {
-          writeError ??= `解析进程无法启动 (workers fail to start: ${w.error})`;
+          bootError ??= `解析进程无法启动 (worker threads fail to start: ${w.error})`;
           Atomics.store(control, STOP, 1);
         }
         if (remaining() && live.size < n) start();
