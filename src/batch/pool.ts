@@ -96,7 +96,8 @@ const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * Math.max(
 
 /**
  * Parses `files` on a pool of worker threads, each record appended to `opts.target` by the
- * thread that parsed it. Throws WriteError when the output fails (files in flight finish first).
+ * thread that parsed it. Throws WriteError when the output fails (files in flight finish first),
+ * and an Error when worker threads cannot start at all.
  */
 export async function parseFiles(files: string[], opts: PoolOptions): Promise<PoolResult> {
   const n = Math.min(opts.workers ?? availableParallelism(), files.length);
@@ -188,11 +189,13 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
         if (live.size === 0) resolve();
       });
     };
-    if (opts.signal?.aborted) Atomics.store(control, STOP, 1);
+    // Ctrl-C: no worker takes another file; those in flight finish and are written.
+    const stop = () => Atomics.store(control, STOP, 1);
+    if (opts.signal?.aborted) stop();
+    opts.signal?.addEventListener("abort", stop, { once: true });
     for (let i = 0; i < n; i++) start();
     // A look at the shared words: progress, and a file held past its deadline.
     const look = () => {
-      if (opts.signal?.aborted) Atomics.store(control, STOP, 1);
       const now = Date.now();
       for (const w of live) {
         const v = Atomics.load(w.current, 0);
@@ -210,6 +213,7 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
       await finished;
     } finally {
       clearInterval(timer);
+      opts.signal?.removeEventListener("abort", stop);
     }
     opts.onProgress?.(Atomics.load(control, WRITTEN) + own);
   }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -94,4 +94,34 @@ test("an incomplete report exits 2 with a one-line error, --json still prints wh
   const out = JSON.parse(r.stdout);
   assert.ok(validateSchema(out), JSON.stringify(validateSchema.errors));
   assert.ok(out.issues.some((i: { rule: string }) => i.rule === "INCOMPLETE"));
+});
+
+test("Ctrl-C stops a batch with exit 130 and whole records; --resume finishes it, every file once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-sigint-"));
+  const src = ["pingtan/2023-87885/page.txt", "pingtan/2024-97791/page.txt", "pingtan-dept/czj-2019-80560/page.txt"].map(fx);
+  mkdirSync(join(dir, "in"));
+  const total = 600;
+  for (let i = 0; i < total; i++) copyFileSync(src[i % src.length], join(dir, "in", `${String(i).padStart(4, "0")}.txt`));
+  const out = join(dir, "out.jsonl");
+  const code = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(["node", "gongkai", ...process.argv.slice(1)]);`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code, "parse", join(dir, "in"), "--out", out, "--workers", "2"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+  // Interrupt once the first records are written.
+  const poll = setInterval(() => { if (existsSync(out) && readFileSync(out, "utf8").includes("\n")) { clearInterval(poll); child.kill("SIGINT"); } }, 20);
+  const exit = await new Promise<number | null>((done) => child.on("close", done));
+  clearInterval(poll);
+  const lines = readFileSync(out, "utf8").split("\n").filter(Boolean);
+  if (exit === 0) assert.equal(lines.length, total, "finished before the signal: every file");
+  else {
+    assert.equal(exit, 130, stderr);
+    assert.match(stderr, /中断|interrupted/);
+    assert.ok(lines.length < total, "stopped early");
+  }
+  for (const l of lines) assert.equal(typeof JSON.parse(l).file, "string");
+  const r = gongkai("parse", join(dir, "in"), "--out", out, "--resume", "--workers", "2");
+  assert.equal(r.code, 0, r.stderr);
+  const files = readFileSync(out, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).file as string);
+  assert.equal(files.length, total);
+  assert.equal(new Set(files).size, total);
 });
