@@ -102,12 +102,13 @@ async function main(): Promise<void> {
     // favours neither), and the figures reported are the medians of three windows.
     const floors = [floorInChild(big)];
     const windows: { one: { wall: number; cpu: number }; all: { wall: number; cpu: number }; floor: number }[] = [];
+    const run = (workers: number) => timedPipeline(big, workers, join(work, workers === 1 ? "one.jsonl" : "all.jsonl"));
     for (let w = 0; w < WINDOWS; w++) {
-      const first = w % 2 === 0 ? 1 : cores;
-      const a = await timedPipeline(big, first, join(work, "one.jsonl"));
-      const b = await timedPipeline(big, first === 1 ? cores : 1, join(work, "all.jsonl"));
+      let one, all;
+      if (w % 2 === 0) { one = await run(1); all = await run(cores); }
+      else { all = await run(cores); one = await run(1); }
       floors.push(floorInChild(big));
-      windows.push({ one: first === 1 ? a : b, all: first === 1 ? b : a, floor: Math.min(floors[w], floors[w + 1]) });
+      windows.push({ one, all, floor: Math.min(floors[w], floors[w + 1]) });
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const ratios = windows.map((x) => x.one.wall / x.floor);

@@ -1,38 +1,17 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
-import { parseFile, type Outcome } from "./parse-file.js";
 import { appendRecord, encodeRecord, type Target } from "./record.js";
-
-/**
- * The state of each file, shared by every thread. A file's record is written by exactly one
- * thread: whoever moves it out of PENDING (a worker that parsed it, or the pool giving it up on a
- * timeout or crash) writes it; the other finds the swap failed and writes nothing.
- */
-export const PENDING = 0;
-export const PARSED = 1;
-export const FAILED = 2;
-/** Given up by the pool (TIMEOUT, CRASH): its record is the pool's. */
-export const GIVEN_UP = 3;
-
-/** Slots of the shared control word array. */
-export const NEXT = 0; // the next file index to take
-export const STOP = 1; // 1: take no more files
-export const WRITTEN = 2; // records written by workers (progress)
+import { errorText, GIVEN_UP, NEXT, PARSED, PENDING, STOP, takeFiles, WRITTEN, type Shared } from "./take.js";
 
 /**
  * What a worker starts with. Workers take files themselves (an atomic counter) and write their
  * records themselves, so no message crosses threads per file: the pool only looks at the shared
  * words a few times a second, for progress and for files that take too long.
  */
-export interface WorkerData {
+export interface WorkerData extends Shared {
   /** Every file of the run, NUL-separated (one string is cloned far faster than an array). */
   files: string;
-  target: Target;
-  control: Int32Array;
-  state: Int32Array;
-  /** Index + 1 of the file this worker is parsing; 0 between files. */
-  current: Int32Array;
 }
 
 /** The one message a worker sends: the output failed (the worker has stopped the run). */
@@ -105,29 +84,18 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
   const control = shared(3);
   let writeError: string | undefined;
   let bootError: string | undefined;
-  // The pool's own records: files given up, and every file when parsing in this thread.
+  // Records the pool wrote itself: the files it gave up.
   let own = 0;
-  const record = (o: Outcome): boolean => {
-    try {
-      appendRecord(opts.target, encodeRecord(opts.target, o));
-      own++;
-      return true;
-    } catch (e) {
-      writeError ??= e instanceof Error ? e.message : String(e);
-      Atomics.store(control, STOP, 1);
-      return false;
-    }
-  };
-  const stopped = () => opts.signal?.aborted || Atomics.load(control, STOP) === 1;
-
-  if (n <= 0) {
-    for (let i = 0; i < files.length && !stopped(); i++) {
-      const o = await parseFile(files[i]);
-      if (record(o)) state[i] = o.ok ? PARSED : FAILED;
-      opts.onProgress?.(own);
-    }
-  } else {
-    await pooled();
+  const done = () => Atomics.load(control, WRITTEN) + own;
+  // Ctrl-C: no thread takes another file; those in flight finish and are written.
+  const stop = () => Atomics.store(control, STOP, 1);
+  if (opts.signal?.aborted) stop();
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    if (n <= 0) writeError = await takeFiles(files, { target: opts.target, control, state, current: shared(1) }, () => opts.onProgress?.(done()));
+    else await pooled();
+  } finally {
+    opts.signal?.removeEventListener("abort", stop);
   }
   if (writeError !== undefined) throw new WriteError(writeError);
   if (bootError !== undefined) throw new Error(bootError);
@@ -151,23 +119,29 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
       seen: number;
       since: number;
       error?: string;
-      /** Given up by the pool: being terminated. */
-      done: boolean;
+      /** Its file given up by the pool: being terminated. */
+      givenUp: boolean;
     }
     const live = new Set<Live>();
     let bootFailures = 0;
     let resolve!: () => void;
     const finished = new Promise<void>((r) => { resolve = r; });
-    const remaining = () => Atomics.load(control, NEXT) < files.length && !stopped();
-    /** Moves file `i` out of PENDING for the pool, writing `error` as its record; false if its worker got there first. */
+    const remaining = () => Atomics.load(control, NEXT) < files.length && Atomics.load(control, STOP) === 0;
+    /** Moves file `i` out of PENDING for the pool and writes `error` as its record; false if its worker got there first. */
     const giveUp = (i: number, code: string, message: string) => {
       if (Atomics.compareExchange(state, i, PENDING, GIVEN_UP) !== PENDING) return false;
-      record({ file: files[i], ok: false, error: { code, message } });
+      try {
+        appendRecord(opts.target, encodeRecord(opts.target, { file: files[i], ok: false, error: { code, message } }));
+        own++;
+      } catch (e) {
+        writeError ??= errorText(e);
+        stop();
+      }
       return true;
     };
     const start = () => {
       const current = shared(1);
-      const w: Live = { worker: spawn({ files: list, target: opts.target, control, state, current }), current, seen: 0, since: Date.now(), done: false };
+      const w: Live = { worker: spawn({ files: list, target: opts.target, control, state, current }), current, seen: 0, since: Date.now(), givenUp: false };
       live.add(w);
       w.worker.on("message", (m: WorkerFailure) => { writeError ??= m.writeError; });
       w.worker.on("error", (e) => { w.error = e.message; });
@@ -175,24 +149,20 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
         live.delete(w);
         const i = Atomics.load(current, 0) - 1;
         // Died with a file in hand (not given up already): that file is the crash's; the rest go on.
-        if (i >= 0 && !w.done) {
+        if (i >= 0 && !w.givenUp) {
           giveUp(i, "CRASH", w.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${w.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
           bootFailures = 0;
-        } else if (w.error && !w.done) {
+        } else if (w.error && !w.givenUp) {
           bootFailures++;
         }
         if (bootFailures >= MAX_BOOT_FAILURES) {
           bootError ??= `解析进程无法启动 (worker threads fail to start: ${w.error})`;
-          Atomics.store(control, STOP, 1);
+          stop();
         }
         if (remaining() && live.size < n) start();
         if (live.size === 0) resolve();
       });
     };
-    // Ctrl-C: no worker takes another file; those in flight finish and are written.
-    const stop = () => Atomics.store(control, STOP, 1);
-    if (opts.signal?.aborted) stop();
-    opts.signal?.addEventListener("abort", stop, { once: true });
     for (let i = 0; i < n; i++) start();
     // A look at the shared words: progress, and a file held past its deadline.
     const look = () => {
@@ -200,21 +170,20 @@ export async function parseFiles(files: string[], opts: PoolOptions): Promise<Po
       for (const w of live) {
         const v = Atomics.load(w.current, 0);
         if (v !== w.seen) { w.seen = v; w.since = now; continue; }
-        if (v === 0 || w.done || now - w.since < timeoutMs) continue;
+        if (v === 0 || w.givenUp || now - w.since < timeoutMs) continue;
         if (giveUp(v - 1, "TIMEOUT", `${files[v - 1]}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`)) {
-          w.done = true;
+          w.givenUp = true;
           void w.worker.terminate();
         }
       }
-      opts.onProgress?.(Atomics.load(control, WRITTEN) + own);
+      opts.onProgress?.(done());
     };
     const timer = setInterval(look, Math.max(5, Math.min(100, timeoutMs / 8)));
     try {
       await finished;
     } finally {
       clearInterval(timer);
-      opts.signal?.removeEventListener("abort", stop);
     }
-    opts.onProgress?.(Atomics.load(control, WRITTEN) + own);
+    opts.onProgress?.(done());
   }
 }

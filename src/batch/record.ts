@@ -1,6 +1,6 @@
 import { writeSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
-import { errorRow, reportRow, type HeaderLanguage } from "./columns.js";
+import { errorRow, reportRow } from "./columns.js";
 import type { Outcome } from "./parse-file.js";
 
 /**
@@ -12,7 +12,6 @@ export interface Target {
   /** Opened with O_APPEND: each record is one write(2), and appends from several threads never interleave. */
   fd: number;
   format: "jsonl" | "csv";
-  headers: HeaderLanguage;
 }
 
 /** JSONL: the outcome itself. CSV (for Excel/WPS): the wide row, CRLF, failures in the error column. */

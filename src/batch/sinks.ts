@@ -73,7 +73,7 @@ function jsonlSink(out: string, resume: boolean): Sink {
   }
   return {
     done,
-    target: { fd, format: "jsonl", headers: "id" },
+    target: { fd, format: "jsonl" },
     async close() { closeSync(fd); },
   };
 }
@@ -114,7 +114,7 @@ function csvSink(out: string, opts: SinkOptions): Sink {
   }
   return {
     done,
-    target: { fd, format: "csv", headers: opts.headers },
+    target: { fd, format: "csv" },
     async close() { closeSync(fd); },
   };
 }

@@ -12,10 +12,15 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = join(ROOT, "src/cli/main.ts");
 const fx = (rel: string) => join(ROOT, "fixtures/reports", rel);
 
+/** The node arguments that run the real CLI (`gongkai ...args`) from source. */
+function cliArgs(...args: string[]): string[] {
+  const code = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(["node", "gongkai", ...process.argv.slice(1)]);`;
+  return ["--import", "tsx", "--input-type=module", "-e", code, ...args];
+}
+
 /** Runs the real CLI (`gongkai parse ...`) in a child process. */
 function gongkai(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const code = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(["node", "gongkai", ...process.argv.slice(1)]);`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, cliArgs(...args), { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -103,8 +108,7 @@ test("Ctrl-C stops a batch with exit 130 and whole records; --resume finishes it
   const total = 600;
   for (let i = 0; i < total; i++) copyFileSync(src[i % src.length], join(dir, "in", `${String(i).padStart(4, "0")}.txt`));
   const out = join(dir, "out.jsonl");
-  const code = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(["node", "gongkai", ...process.argv.slice(1)]);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code, "parse", join(dir, "in"), "--out", out, "--workers", "2"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, cliArgs("parse", join(dir, "in"), "--out", out, "--workers", "2"), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
   // Interrupt once the first records are written.
