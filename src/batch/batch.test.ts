@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import ExcelJS from "exceljs";
 import { parseReport } from "../parse/index.js";
-import { fieldColumns, parseCsv, runBatch } from "./index.js";
+import { fieldColumns, ParsePool, parseCsv, runBatch } from "./index.js";
 
 const FIX = new URL("../../fixtures/", import.meta.url).pathname;
 const REPORTS = ["pingtan/2023-87885", "pingtan/2024-97791", "pingtan-dept/czj-2019-80560", "pingtan-dept/hzs-2021-80609", "pingtan-dept/czj-2020-80589"].map((d) => join(FIX, "reports", d, "page.txt"));
@@ -92,21 +93,29 @@ test("--resume skips what the output holds, drops a torn last record and redoes 
   }
 });
 
-test("a file that takes too long is reported as TIMEOUT; the files queued behind it are still parsed, each once", async () => {
-  const dir = join(work, "slow");
+/** Three real reports behind one that takes seconds to parse. */
+function slowFolder(name: string): string {
+  const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   // Sorted first, so the one worker holds it with the next file queued behind it. About 15 MB of
-  // real report text: seconds to read, far beyond the limit below.
+  // real report text: seconds to read, far beyond the limits the tests set.
   const text = readFileSync(REPORTS[0], "utf8");
   const filler = text.split("\n").filter((l) => !/\d/.test(l)).join("\n");
   writeFileSync(join(dir, "0-huge.txt"), text + "\n" + filler.repeat(Math.floor(15e6 / Buffer.byteLength(filler))));
   for (const [i, r] of REPORTS.slice(0, 3).entries()) copyFileSync(r, join(dir, `${i + 1}.txt`));
+  return dir;
+}
+
+const records = (out: string) => readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; report?: { fields: Record<string, number> }; error?: { code: string } });
+
+test("a file that takes too long is reported as TIMEOUT; the files queued behind it are still parsed, each once", async () => {
+  const dir = slowFolder("slow");
   const out = join(work, "slow.jsonl");
   const s = await runBatch([dir], { out, workers: 1, timeoutMs: 600, progress: "none" });
   assert.deepEqual({ total: s.total, parsed: s.parsed, failed: s.failed }, { total: 4, parsed: 3, failed: 1 });
-  const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; error?: { code: string } });
-  assert.deepEqual(records.map((r) => r.file).sort(), ["0-huge.txt", "1.txt", "2.txt", "3.txt"].map((f) => join(dir, f)));
-  assert.equal(records.find((r) => !r.ok)?.error?.code, "TIMEOUT");
+  const written = records(out);
+  assert.deepEqual(written.map((r) => r.file).sort(), ["0-huge.txt", "1.txt", "2.txt", "3.txt"].map((f) => join(dir, f)));
+  assert.equal(written.find((r) => !r.ok)?.error?.code, "TIMEOUT");
 });
 
 test("files given up at their deadline as they finish still get exactly one record each", async () => {
@@ -119,11 +128,11 @@ test("files given up at their deadline as they finish still get exactly one reco
   for (const timeoutMs of [50, 65, 80, 95, 110]) {
     const out = join(work, `race-${timeoutMs}.jsonl`);
     const s = await runBatch([dir], { out, workers: 2, timeoutMs, progress: "none" });
-    const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; ok: boolean; error?: { code: string } });
-    assert.equal(records.length, 10, `${timeoutMs} ms: one record per file`);
-    assert.equal(new Set(records.map((r) => r.file)).size, 10);
-    assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: records.filter((r) => r.ok).length, failed: records.filter((r) => !r.ok).length });
-    for (const r of records) if (!r.ok) assert.equal(r.error?.code, "TIMEOUT");
+    const written = records(out);
+    assert.equal(written.length, 10, `${timeoutMs} ms: one record per file`);
+    assert.equal(new Set(written.map((r) => r.file)).size, 10);
+    assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: written.filter((r) => r.ok).length, failed: written.filter((r) => !r.ok).length });
+    for (const r of written) if (!r.ok) assert.equal(r.error?.code, "TIMEOUT");
   }
 });
 
@@ -140,4 +149,51 @@ test("an output that cannot be written stops the batch with a clear error, which
       return true;
     });
   }
+});
+
+test("a pool parses batch after batch on the same workers, replacing only the one it gives up", async () => {
+  const dir = await mixedFolder("pool");
+  const fresh = join(work, "pool-fresh.jsonl");
+  await runBatch([dir], { out: fresh, workers: 2, progress: "none" });
+  const expected = new Map(records(fresh).map((r) => [r.file, r]));
+  const pool = new ParsePool({ workers: 2 });
+  try {
+    for (const round of [1, 2, 3]) {
+      const out = join(work, `pool-${round}.jsonl`);
+      const s = await runBatch([dir], { out, pool, progress: "none" });
+      assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: 4, failed: 2 });
+      const got = records(out);
+      assert.equal(got.length, 6, `round ${round}: one record per file`);
+      for (const r of got) assert.deepEqual(r, expected.get(r.file), `round ${round}: ${r.file} as parsed by a fresh pool`);
+    }
+    assert.equal(pool.started, 2, "the second and third batches start no worker");
+    // A file given up at its deadline costs its worker (the other one took the files left); the
+    // next batch starts one worker to bring the pool back to two, the one after starts none.
+    const slow = await runBatch([slowFolder("pool-slow")], { out: join(work, "pool-slow.jsonl"), pool, timeoutMs: 600, progress: "none" });
+    assert.deepEqual({ parsed: slow.parsed, failed: slow.failed }, { parsed: 3, failed: 1 });
+    assert.equal(pool.started, 2);
+    for (const round of [4, 5]) {
+      const s = await runBatch([dir], { out: join(work, `pool-${round}.jsonl`), pool, progress: "none" });
+      assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: 4, failed: 2 });
+      assert.equal(pool.started, 3, `round ${round}`);
+    }
+    await assert.rejects(Promise.all([pool.run([REPORTS[0]], { target: { fd: 1, format: "jsonl" } }), pool.run([REPORTS[1]], { target: { fd: 1, format: "jsonl" } })]), /一次只能跑一批/);
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(runBatch([dir], { out: join(work, "pool-6.jsonl"), pool, progress: "none" }), /已关闭/);
+});
+
+test("an idle pool left open does not keep the process from exiting", () => {
+  const dir = join(work, "idle");
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(REPORTS[0], join(dir, "r.txt"));
+  const script = `import { runBatch, ParsePool } from ${JSON.stringify(new URL("./index.ts", import.meta.url).href)};
+const pool = new ParsePool({ workers: 2 });
+const s = await runBatch([${JSON.stringify(dir)}], { out: ${JSON.stringify(join(work, "idle.jsonl"))}, pool, progress: "none" });
+console.log(JSON.stringify(s));`;
+  // Were the workers still holding the event loop, the child would never exit: the timeout fails the test.
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).parsed, 1);
 });

@@ -2,13 +2,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../parse/decode.js";
 import type { HeaderLanguage } from "./columns.js";
-import { parseFiles, WriteError } from "./pool.js";
+import { parseFiles, WriteError, type ParsePool, type RunOptions } from "./pool.js";
 import { createProgress, type ProgressOptions } from "./progress.js";
 import { openSink, outputFormat } from "./sinks.js";
 import { collectInputs } from "./walk.js";
 
 export { createProgress, type Progress, type ProgressOptions } from "./progress.js";
 export { collectInputs } from "./walk.js";
+export { ParsePool, type PoolOptions } from "./pool.js";
 export { fieldColumns, header, type HeaderLanguage } from "./columns.js";
 export { parseCsv } from "./sinks.js";
 export type { Outcome } from "./parse-file.js";
@@ -24,6 +25,8 @@ export interface BatchOptions {
   force?: boolean;
   /** Worker threads (default: every core; 0 = in this thread). */
   workers?: number;
+  /** Run on this pool's workers, kept warm for the next batch (then `workers` is the pool's size). */
+  pool?: ParsePool;
   progress?: ProgressOptions["mode"];
   stderr?: NodeJS.WriteStream;
   /** Stops the run cleanly (files in flight finish, the output is closed). Default: Ctrl-C does that. */
@@ -80,8 +83,7 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
   let result;
   let shown = 0;
   try {
-    result = await parseFiles(todo, {
-      workers: options.workers,
+    const run: RunOptions = {
       timeoutMs: options.timeoutMs,
       signal,
       target: sink.target,
@@ -89,7 +91,8 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
         if (done > shown) progress.tick(done - shown);
         shown = done;
       },
-    });
+    };
+    result = await (options.pool ? options.pool.run(todo, run) : parseFiles(todo, { ...run, workers: options.workers }));
   } catch (e) {
     if (e instanceof WriteError) throw new InputError("UNWRITABLE", `${out}: 输出文件写入失败，已停止；已写入的结果保留，可加 --resume 续跑 (cannot write the output, stopped; what was written is kept, --resume continues: ${e.message})`);
     throw e;

@@ -5,28 +5,40 @@ import { appendRecord, encodeRecord, type Target } from "./record.js";
 import { errorText, GIVEN_UP, NEXT, PARSED, PENDING, STOP, takeFiles, WRITTEN, type Shared } from "./take.js";
 
 /**
- * What a worker starts with. Workers take files themselves (an atomic counter) and write their
- * records themselves, so no message crosses threads per file: the pool only looks at the shared
- * words a few times a second, for progress and for files that take too long.
+ * Workers take files themselves (an atomic counter) and write their records themselves, so no
+ * message crosses threads per file: the pool only looks at the shared words a few times a second,
+ * for progress and for files that take too long. A pool outlives its runs: V8 compiles the
+ * pipeline once per worker (about a second of CPU, on the cores the workers need), and a service
+ * that parses batch after batch pays that once, not per batch.
  */
-export interface WorkerData extends Shared {
+
+/** What a worker starts with: where it shows the file in hand (index + 1; 0 between files). */
+export interface WorkerData {
+  current: Int32Array;
+}
+
+/** A run, as sent to each worker taking part in it. */
+export interface Job extends Omit<Shared, "current"> {
   /** Every file of the run, NUL-separated (one string is cloned far faster than an array). */
   files: string;
 }
 
-/** The one message a worker sends: the output failed (the worker has stopped the run). */
-export interface WorkerFailure {
-  writeError: string;
+/** A worker's answer to a job: done, or the output failed (the worker has stopped the run). */
+export interface JobDone {
+  writeError?: string;
 }
 
 /** The output could not be written (disk full, removed …): the batch stops. */
 export class WriteError extends Error {}
 
 export interface PoolOptions {
+  /** Worker threads; 0 parses in the calling thread (debugging, tiny runs). Default: every core. */
+  workers?: number;
+}
+
+export interface RunOptions {
   /** Where every thread appends its records. */
   target: Target;
-  /** Worker threads; 0 parses in this thread (debugging, tiny runs). Default: every core. */
-  workers?: number;
   /** A file taking longer than this is abandoned (its worker replaced) and reported as TIMEOUT. */
   timeoutMs?: number;
   /** Stop taking files; those in flight finish. */
@@ -73,117 +85,204 @@ const MAX_BOOT_FAILURES = 3;
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * Math.max(n, 1)));
 
-/**
- * Parses `files` on a pool of worker threads, each record appended to `opts.target` by the
- * thread that parsed it. Throws WriteError when the output fails (files in flight finish first),
- * and an Error when worker threads cannot start at all.
- */
-export async function parseFiles(files: string[], opts: PoolOptions): Promise<PoolResult> {
-  const n = Math.min(opts.workers ?? availableParallelism(), files.length);
-  const state = shared(files.length);
-  const control = shared(3);
-  let writeError: string | undefined;
-  let bootError: string | undefined;
-  // Records the pool wrote itself: the files it gave up.
-  let own = 0;
-  const done = () => Atomics.load(control, WRITTEN) + own;
-  // Ctrl-C: no thread takes another file; those in flight finish and are written.
-  const stop = () => Atomics.store(control, STOP, 1);
-  if (opts.signal?.aborted) stop();
-  opts.signal?.addEventListener("abort", stop, { once: true });
-  try {
-    if (n <= 0) writeError = await takeFiles(files, { target: opts.target, control, state, current: shared(1) }, () => opts.onProgress?.(done()));
-    else await pooled();
-  } finally {
-    opts.signal?.removeEventListener("abort", stop);
-  }
-  if (writeError !== undefined) throw new WriteError(writeError);
-  if (bootError !== undefined) throw new Error(bootError);
-  let parsed = 0;
-  let failed = 0;
-  let pending = 0;
-  for (const s of state.subarray(0, files.length)) {
-    if (s === PARSED) parsed++;
-    else if (s === PENDING) pending++;
-    else failed++;
-  }
-  return { parsed, failed, interrupted: pending > 0 };
+/** A worker of the pool. */
+interface Member {
+  worker: Worker;
+  current: Int32Array;
+  /** The value of `current` last seen, and since when. */
+  seen: number;
+  since: number;
+  error?: string;
+  /** Its file given up by the pool: being terminated. */
+  givenUp: boolean;
+}
 
-  async function pooled(): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 120_000;
-    const list = files.join("\0");
-    interface Live {
-      worker: Worker;
-      current: Int32Array;
-      /** The value of `current` last seen, and since when. */
-      seen: number;
-      since: number;
-      error?: string;
-      /** Its file given up by the pool: being terminated. */
-      givenUp: boolean;
+/** What the pool's workers report to the run they are in. */
+interface RunHandlers {
+  done(m: Member, answer: JobDone): void;
+  exit(m: Member): void;
+}
+
+/**
+ * Worker threads that parse runs of files, one run at a time, each record appended to the run's
+ * target by the thread that parsed it. Idle workers do not keep the process alive; `close()`
+ * ends them.
+ */
+export class ParsePool {
+  readonly size: number;
+  /** Workers started so far, replacements included (a warm pool starts none for its next run). */
+  started = 0;
+  readonly #members = new Set<Member>();
+  #run?: RunHandlers;
+  #active?: Promise<PoolResult>;
+  #stopActive?: () => void;
+  #closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = Math.max(0, opts.workers ?? availableParallelism());
+  }
+
+  /**
+   * Parses `files`. Throws WriteError when the output fails (files in flight finish first), and
+   * an Error when worker threads cannot start at all.
+   */
+  run(files: string[], opts: RunOptions): Promise<PoolResult> {
+    if (this.#closed) return Promise.reject(new Error("解析线程池已关闭 (the parse pool is closed)"));
+    if (this.#active) return Promise.reject(new Error("解析线程池正忙，一次只能跑一批 (the parse pool runs one batch at a time)"));
+    const active = this.#runFiles(files, opts).finally(() => {
+      this.#active = undefined;
+      this.#stopActive = undefined;
+    });
+    this.#active = active;
+    return active;
+  }
+
+  /** Ends the workers; a run in progress is stopped first (files in flight finish and are written). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#active) {
+      this.#stopActive?.();
+      await this.#active.catch(() => undefined);
     }
-    const live = new Set<Live>();
-    let bootFailures = 0;
-    let resolve!: () => void;
-    const finished = new Promise<void>((r) => { resolve = r; });
-    const remaining = () => Atomics.load(control, NEXT) < files.length && Atomics.load(control, STOP) === 0;
-    /** Moves file `i` out of PENDING for the pool and writes `error` as its record; false if its worker got there first. */
-    const giveUp = (i: number, code: string, message: string) => {
-      if (Atomics.compareExchange(state, i, PENDING, GIVEN_UP) !== PENDING) return false;
-      try {
-        appendRecord(opts.target, encodeRecord(opts.target, { file: files[i], ok: false, error: { code, message } }));
-        own++;
-      } catch (e) {
-        writeError ??= errorText(e);
-        stop();
-      }
-      return true;
-    };
-    const start = () => {
-      const current = shared(1);
-      const w: Live = { worker: spawn({ files: list, target: opts.target, control, state, current }), current, seen: 0, since: Date.now(), givenUp: false };
-      live.add(w);
-      w.worker.on("message", (m: WorkerFailure) => { writeError ??= m.writeError; });
-      w.worker.on("error", (e) => { w.error = e.message; });
-      w.worker.on("exit", () => {
-        live.delete(w);
-        const i = Atomics.load(current, 0) - 1;
-        // Died with a file in hand (not given up already): that file is the crash's; the rest go on.
-        if (i >= 0 && !w.givenUp) {
-          giveUp(i, "CRASH", w.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${w.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
-          bootFailures = 0;
-        } else if (w.error && !w.givenUp) {
-          bootFailures++;
-        }
-        if (bootFailures >= MAX_BOOT_FAILURES) {
-          bootError ??= `解析进程无法启动 (worker threads fail to start: ${w.error})`;
+    await Promise.all([...this.#members].map((m) => m.worker.terminate()));
+    this.#members.clear();
+  }
+
+  #spawn(): Member {
+    const current = shared(1);
+    const m: Member = { worker: spawn({ current }), current, seen: 0, since: Date.now(), givenUp: false };
+    this.started++;
+    this.#members.add(m);
+    m.worker.on("message", (answer: JobDone) => this.#run?.done(m, answer));
+    m.worker.on("error", (e) => { m.error = e.message; });
+    m.worker.on("exit", () => {
+      this.#members.delete(m);
+      this.#run?.exit(m);
+    });
+    return m;
+  }
+
+  async #runFiles(files: string[], opts: RunOptions): Promise<PoolResult> {
+    const state = shared(files.length);
+    const control = shared(3);
+    let writeError: string | undefined;
+    let bootError: string | undefined;
+    // Records the pool wrote itself: the files it gave up.
+    let own = 0;
+    const done = () => Atomics.load(control, WRITTEN) + own;
+    // Ctrl-C: no thread takes another file; those in flight finish and are written.
+    const stop = () => Atomics.store(control, STOP, 1);
+    this.#stopActive = stop;
+    if (opts.signal?.aborted) stop();
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    try {
+      const n = Math.min(this.size, files.length);
+      if (n <= 0) writeError = await takeFiles(files, { target: opts.target, control, state, current: shared(1) }, () => opts.onProgress?.(done()));
+      else await pooled(this, n);
+    } finally {
+      opts.signal?.removeEventListener("abort", stop);
+      this.#run = undefined;
+    }
+    if (writeError !== undefined) throw new WriteError(writeError);
+    if (bootError !== undefined) throw new Error(bootError);
+    let parsed = 0;
+    let failed = 0;
+    let pending = 0;
+    for (const s of state.subarray(0, files.length)) {
+      if (s === PARSED) parsed++;
+      else if (s === PENDING) pending++;
+      else failed++;
+    }
+    return { parsed, failed, interrupted: pending > 0 };
+
+    async function pooled(pool: ParsePool, n: number): Promise<void> {
+      const timeoutMs = opts.timeoutMs ?? 120_000;
+      const job: Job = { files: files.join("\0"), target: opts.target, control, state };
+      const busy = new Set<Member>();
+      let bootFailures = 0;
+      let resolve!: () => void;
+      const finished = new Promise<void>((r) => { resolve = r; });
+      const remaining = () => Atomics.load(control, NEXT) < files.length && Atomics.load(control, STOP) === 0;
+      /** Moves file `i` out of PENDING for the pool and writes `error` as its record; false if its worker got there first. */
+      const giveUp = (i: number, code: string, message: string) => {
+        if (Atomics.compareExchange(state, i, PENDING, GIVEN_UP) !== PENDING) return false;
+        try {
+          appendRecord(opts.target, encodeRecord(opts.target, { file: files[i], ok: false, error: { code, message } }));
+          own++;
+        } catch (e) {
+          writeError ??= errorText(e);
           stop();
         }
-        if (remaining() && live.size < n) start();
-        if (live.size === 0) resolve();
-      });
-    };
-    for (let i = 0; i < n; i++) start();
-    // A look at the shared words: progress, and a file held past its deadline.
-    const look = () => {
-      const now = Date.now();
-      for (const w of live) {
-        const v = Atomics.load(w.current, 0);
-        if (v !== w.seen) { w.seen = v; w.since = now; continue; }
-        if (v === 0 || w.givenUp || now - w.since < timeoutMs) continue;
-        if (giveUp(v - 1, "TIMEOUT", `${files[v - 1]}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`)) {
-          w.givenUp = true;
-          void w.worker.terminate();
+        return true;
+      };
+      const assign = (m: Member) => {
+        busy.add(m);
+        m.seen = 0;
+        m.since = Date.now();
+        m.worker.ref();
+        m.worker.postMessage(job);
+      };
+      pool.#run = {
+        done(m, answer) {
+          // A worker whose file was given up answers too (its swap failed): it is being ended, and
+          // its exit brings a replacement if files remain.
+          if (m.givenUp) return;
+          if (answer.writeError !== undefined) writeError ??= answer.writeError;
+          m.worker.unref();
+          busy.delete(m);
+          if (busy.size === 0) resolve();
+        },
+        exit(m) {
+          if (!busy.delete(m)) return;
+          const i = Atomics.load(m.current, 0) - 1;
+          // Died with a file in hand (not given up already): that file is the crash's; the rest go on.
+          if (i >= 0 && !m.givenUp) {
+            giveUp(i, "CRASH", m.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${m.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
+            bootFailures = 0;
+          } else if (m.error && !m.givenUp) {
+            bootFailures++;
+          }
+          if (bootFailures >= MAX_BOOT_FAILURES) {
+            bootError ??= `解析进程无法启动 (worker threads fail to start: ${m.error})`;
+            stop();
+          }
+          if (remaining() && busy.size < n) assign(pool.#spawn());
+          if (busy.size === 0) resolve();
+        },
+      };
+      for (const m of [...pool.#members].slice(0, n)) assign(m);
+      while (busy.size < n) assign(pool.#spawn());
+      // A look at the shared words: progress, and a file held past its deadline.
+      const look = () => {
+        const now = Date.now();
+        for (const m of busy) {
+          const v = Atomics.load(m.current, 0);
+          if (v !== m.seen) { m.seen = v; m.since = now; continue; }
+          if (v === 0 || m.givenUp || now - m.since < timeoutMs) continue;
+          if (giveUp(v - 1, "TIMEOUT", `${files[v - 1]}: 解析超时，已跳过 (timed out after ${timeoutMs / 1000}s)`)) {
+            m.givenUp = true;
+            void m.worker.terminate();
+          }
         }
+        opts.onProgress?.(done());
+      };
+      const timer = setInterval(look, Math.max(5, Math.min(100, timeoutMs / 8)));
+      try {
+        await finished;
+      } finally {
+        clearInterval(timer);
       }
       opts.onProgress?.(done());
-    };
-    const timer = setInterval(look, Math.max(5, Math.min(100, timeoutMs / 8)));
-    try {
-      await finished;
-    } finally {
-      clearInterval(timer);
     }
-    opts.onProgress?.(done());
+  }
+}
+
+/** Parses `files` on a pool of its own, closed at the end (see ParsePool.run). */
+export async function parseFiles(files: string[], opts: PoolOptions & RunOptions): Promise<PoolResult> {
+  const pool = new ParsePool(opts);
+  try {
+    return await pool.run(files, opts);
+  } finally {
+    await pool.close();
   }
 }
