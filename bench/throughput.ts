@@ -2,6 +2,9 @@
  * Parse throughput (npm run bench): the full pipeline (read, decode, parse, validate, export) over
  * ≥ 10,000 HTML files made by replicating the fixtures, on one worker and on all cores, against
  * parse5 parsing the same HTML and nothing else (the floor for any parser that reads HTML).
+ * Each configuration runs twice on one pool: cold (new workers, as one `gongkai parse` run) and
+ * warm (the same workers again, V8's compilation done, as a service parsing batch after batch and
+ * as the floor is measured: best of three passes after a warm-up).
  * Peak RSS is measured in child processes at N/10 and N files: it must stay flat. CPU seconds of
  * each run count every thread (V8 collects garbage and compiles on threads of its own).
  *
@@ -14,7 +17,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 // The pipeline as installed and run by `gongkai parse` (compiled dist/, built by `npm run bench`),
 // not the TypeScript source through tsx, whose loader every worker would start anew.
-import { runBatch } from "../dist/batch/index.js";
+import { ParsePool, runBatch } from "../dist/batch/index.js";
 import { htmlPages } from "./pages.js";
 
 function replicate(pages: string[], n: number, dir: string): number {
@@ -53,24 +56,44 @@ async function floorConcurrent(dir: string, n: number): Promise<number> {
   return Math.max(...(await Promise.all(Array.from({ length: n }, one))));
 }
 
-/** Wall seconds, and CPU seconds of every thread of this process (the workers, V8's GC and compiler threads). */
-async function pipeline(dir: string, workers: number, out: string): Promise<number> {
-  const t = performance.now();
-  const s = await runBatch([dir], { out, force: true, workers, progress: "none" });
-  if (s.failed) throw new Error(`${s.failed} files failed`);
-  return (performance.now() - t) / 1000;
+interface Timed {
+  wall: number;
+  cpu: number;
 }
 
-async function timedPipeline(dir: string, workers: number, out: string): Promise<{ wall: number; cpu: number }> {
+/** Wall seconds, and CPU seconds of every thread of this process (the workers, V8's GC and compiler threads). */
+async function timedRun(dir: string, out: string, pool: ParsePool): Promise<Timed> {
   const before = process.cpuUsage();
-  const wall = await pipeline(dir, workers, out);
+  const t = performance.now();
+  const s = await runBatch([dir], { out, force: true, pool, progress: "none" });
+  if (s.failed) throw new Error(`${s.failed} files failed`);
+  const wall = (performance.now() - t) / 1000;
   const used = process.cpuUsage(before);
   return { wall, cpu: (used.user + used.system) / 1e6 };
 }
 
+/**
+ * One window's pipeline runs: a new pool per configuration, each run cold (new workers) and then
+ * warm (the same workers again). The two cold runs are back to back, then the two warm runs in the
+ * other order (ABBA: a steady drift of the machine's speed favours neither); `oneFirst` flips it.
+ */
+async function window(dir: string, cores: number, work: string, oneFirst: boolean): Promise<Record<"one" | "all", { cold: Timed; warm: Timed }>> {
+  const pools = { one: new ParsePool({ workers: 1 }), all: new ParsePool({ workers: cores }) };
+  const order: ("one" | "all")[] = oneFirst ? ["one", "all"] : ["all", "one"];
+  const cold: Partial<Record<"one" | "all", Timed>> = {};
+  const warm: Partial<Record<"one" | "all", Timed>> = {};
+  try {
+    for (const k of order) cold[k] = await timedRun(dir, join(work, `${k}.jsonl`), pools[k]);
+    for (const k of order.reverse()) warm[k] = await timedRun(dir, join(work, `${k}.jsonl`), pools[k]);
+    return { one: { cold: cold.one!, warm: warm.one! }, all: { cold: cold.all!, warm: warm.all! } };
+  } finally {
+    await Promise.all([pools.one.close(), pools.all.close()]);
+  }
+}
+
 /** Child mode: run the pipeline on all cores and print the process's peak RSS (threads included). */
 async function child(dir: string, out: string): Promise<void> {
-  await pipeline(dir, availableParallelism(), out);
+  await runBatch([dir], { out, force: true, workers: availableParallelism(), progress: "none" });
   process.stdout.write(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
 }
 
@@ -98,48 +121,53 @@ async function main(): Promise<void> {
     const load = loadavg()[0];
     // The machine's speed drifts by ±10 % and more over minutes: each one-worker run is compared
     // with the floor measured just before or just after it (the faster of the two), each window
-    // runs one worker and all workers back to back (in alternating order, so a steady drift
-    // favours neither), and the figures reported are the medians of three windows.
+    // runs one worker and all workers back to back (see window()), and the figures reported are
+    // the medians of three windows.
     const floors = [floorInChild(big)];
-    const windows: { one: { wall: number; cpu: number }; all: { wall: number; cpu: number }; floor: number }[] = [];
-    const run = (workers: number) => timedPipeline(big, workers, join(work, workers === 1 ? "one.jsonl" : "all.jsonl"));
+    const windows: { one: { cold: Timed; warm: Timed }; all: { cold: Timed; warm: Timed }; floor: number }[] = [];
     for (let w = 0; w < WINDOWS; w++) {
-      let one, all;
-      if (w % 2 === 0) { one = await run(1); all = await run(cores); }
-      else { all = await run(cores); one = await run(1); }
+      const runs = await window(big, cores, work, w % 2 === 0);
       floors.push(floorInChild(big));
-      windows.push({ one, all, floor: Math.min(floors[w], floors[w + 1]) });
+      windows.push({ ...runs, floor: Math.min(floors[w], floors[w + 1]) });
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    const ratios = windows.map((x) => x.one.wall / x.floor);
-    const speedups = windows.map((x) => x.one.wall / x.all.wall);
-    // The window shown in the table: the one whose ratio is the median.
-    const { one, all, floor } = windows[ratios.indexOf(median(ratios))];
+    const figures = (pass: "cold" | "warm") => {
+      const ratios = windows.map((x) => x.one[pass].wall / x.floor);
+      const speedups = windows.map((x) => x.one[pass].wall / x.all[pass].wall);
+      // The window shown in the table: the one whose ratio is the median.
+      const shown = windows[ratios.indexOf(median(ratios))];
+      return { ratios, speedups, ratio: median(ratios), speedup: median(speedups), one: shown.one[pass], all: shown.all[pass], floor: shown.floor };
+    };
+    const cold = figures("cold");
+    const warm = figures("warm");
     const tFloorAll = await floorConcurrent(big, cores);
     const ceiling = (cores * Math.min(...floors)) / tFloorAll;
-    const t1 = one.wall;
-    const tAll = all.wall;
     const rssSmall = peakRss(small, join(work, "rs.jsonl"));
     const rssBig = peakRss(big, join(work, "rb.jsonl"));
     const loadAfter = loadavg()[0];
-    const row = (name: string, secs: number, cpu?: number) =>
-      `| ${name} | ${secs.toFixed(1)} | ${(n / secs).toFixed(0)} | ${(mb / secs).toFixed(2)} | ${cpu === undefined ? "–" : `${cpu.toFixed(1)} (${(cpu / secs).toFixed(2)} cores)`} |`;
-    const ratio = median(ratios);
-    const speedup = median(speedups);
+    const row = (name: string, t: Timed | number) => {
+      const secs = typeof t === "number" ? t : t.wall;
+      const cpu = typeof t === "number" ? "–" : `${t.cpu.toFixed(1)} (${(t.cpu / secs).toFixed(2)} cores)`;
+      return `| ${name} | ${secs.toFixed(1)} | ${(n / secs).toFixed(0)} | ${(mb / secs).toFixed(2)} | ${cpu} |`;
+    };
     const outSize = statSync(join(work, "all.jsonl")).size / 1048576;
+    const perWindow = (f: typeof cold) => windows.map((_, w) => `${w + 1}: ratio ${f.ratios[w].toFixed(2)}, speedup ${f.speedups[w].toFixed(2)}`).join("; ");
+    const verdict = (f: typeof cold) => `ratio **${f.ratio.toFixed(2)}** (target ≤ 3), speedup **${f.speedup.toFixed(2)}** (target ≥ 1.7 on 2 cores)`;
     console.log([
       `${n} HTML files (${pages.length} fixture pages replicated), ${mb.toFixed(1)} MB; ${cores} cores (${cpus()[0]?.model ?? "?"}); load average ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after; Node ${process.version}.`,
       "",
       "| run | seconds | reports/s | MB/s | CPU seconds, all threads |",
       "|---|---|---|---|---|",
-      row("bare parse5 (read + parse5 tree), 1 thread, own process, best of 3", floor),
-      row("full pipeline, 1 worker", t1, one.cpu),
-      row(`full pipeline, ${cores} workers`, tAll, all.cpu),
+      row("bare parse5 (read + parse5 tree), 1 thread, own process, best of 3 after a warm-up", warm.floor),
+      row("full pipeline, 1 worker, warm pool", warm.one),
+      row(`full pipeline, ${cores} workers, warm pool`, warm.all),
+      row("full pipeline, 1 worker, cold (one `gongkai parse` run)", cold.one),
+      row(`full pipeline, ${cores} workers, cold (one \`gongkai parse\` run)`, cold.all),
       "",
-      `- windows (seconds; floor before and after each): ${windows.map((x, w) => `${w + 1}: floor ${floors[w].toFixed(1)}, 1 worker ${x.one.wall.toFixed(1)}, ${cores} workers ${x.all.wall.toFixed(1)}, floor ${floors[w + 1].toFixed(1)} (ratio ${ratios[w].toFixed(2)}, speedup ${speedups[w].toFixed(2)})`).join("; ")}; the table shows the window with the median ratio`,
-      `- ratio full pipeline / bare parse5 (1 thread each), median of ${WINDOWS} windows: **${ratio.toFixed(2)}** (target ≤ 3)`,
-      `- parallel speedup ${cores} workers / 1 worker, median of ${WINDOWS} windows: **${speedup.toFixed(2)}** (target ≥ 1.7 on 2 cores)`,
-      `- the machine's ceiling: bare parse5 in ${cores} processes at once takes ${tFloorAll.toFixed(1)} s (slowest) against ${Math.min(...floors).toFixed(1)} s alone, a speedup of ${ceiling.toFixed(2)} for parse5 alone; the pipeline reaches ${((100 * speedup) / ceiling).toFixed(0)} % of it`,
+      `- windows (seconds: floor before and after; each configuration cold/warm, cold runs back to back, then warm runs in the other order): ${windows.map((x, w) => `${w + 1}: floor ${floors[w].toFixed(1)}, 1 worker ${x.one.cold.wall.toFixed(1)}/${x.one.warm.wall.toFixed(1)}, ${cores} workers ${x.all.cold.wall.toFixed(1)}/${x.all.warm.wall.toFixed(1)}, floor ${floors[w + 1].toFixed(1)}`).join("; ")}; the table shows the windows with the median ratios`,
+      `- warm pool (sustained throughput), medians of ${WINDOWS} windows: ${verdict(warm)} — windows ${perWindow(warm)}`,
+      `- cold (each worker compiles the pipeline first), medians of ${WINDOWS} windows: ${verdict(cold)} — windows ${perWindow(cold)}`,
+      `- the machine's ceiling: bare parse5 in ${cores} processes at once takes ${tFloorAll.toFixed(1)} s (slowest) against ${Math.min(...floors).toFixed(1)} s alone, a speedup of ${ceiling.toFixed(2)} for parse5 alone`,
       `- peak RSS, all workers: ${Math.round(n / 10)} files ${rssSmall.toFixed(0)} MB, ${n} files ${rssBig.toFixed(0)} MB (×${(rssBig / rssSmall).toFixed(2)} for ×10 files; target flat)`,
       `- JSONL output (reports with provenance and check findings): ${outSize.toFixed(0)} MB`,
     ].join("\n"));
