@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rm
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
+import { strToU8, Zip, ZipDeflate } from "fflate";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
@@ -171,4 +172,41 @@ test("damaged and legacy Office files get clear errors, other bytes are left to 
   const zip = Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.from("word/document.xml but truncated")]);
   await assert.rejects(readFormat(zip, "cut.docx"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("cut.docx: Word"));
   assert.equal(await readFormat(Buffer.from("<html><body>年度报告</body></html>"), "a.html"), null);
+});
+
+/** A real zip bomb: `part` holds about 300 MB of repeated markup, compressed to well under 1 MB. */
+function zipBomb(parts: Record<string, string>, big: string): Buffer {
+  const chunks: Uint8Array[] = [];
+  const zip = new Zip((err, data) => {
+    if (err) throw err;
+    chunks.push(data);
+  });
+  for (const [name, text] of Object.entries(parts)) {
+    const f = new ZipDeflate(name);
+    zip.add(f);
+    f.push(strToU8(text), true);
+  }
+  const f = new ZipDeflate(big, { level: 1 });
+  zip.add(f);
+  const piece = strToU8("<w:p><w:r><w:t>政府信息公开工作年度报告</w:t></w:r></w:p>".repeat(20_000));
+  for (let n = 0; n < 300 * 1048576; n += piece.length) f.push(piece);
+  f.push(new Uint8Array(0), true);
+  zip.end();
+  return Buffer.concat(chunks);
+}
+
+test("a Word or Excel zip bomb is refused at once by its declared size, not inflated", async () => {
+  const types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+  for (const [name, big] of [["bomb.docx", "word/document.xml"], ["bomb.xlsx", "xl/worksheets/sheet1.xml"]] as const) {
+    const parts: Record<string, string> = { "[Content_Types].xml": types };
+    if (name.endsWith(".xlsx")) parts["xl/workbook.xml"] = "<workbook/>";
+    const bytes = zipBomb(parts, big);
+    assert.ok(bytes.length < 2 * 1048576, `${name}: ${bytes.length} bytes on disk`);
+    await assert.rejects(parseReport(bytes, { filename: name }), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.code, "TOO_LARGE");
+      assert.match(e.message, new RegExp(`^${name.replace(".", "\\.")}: (Word|Excel) 文件解压后 3\\d\\d MB，超过上限 256 MB`));
+      return true;
+    });
+  }
 });

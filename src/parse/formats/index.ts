@@ -1,5 +1,6 @@
 import type { Document } from "../document.js";
 import { InputError } from "../decode.js";
+import { checkArchive } from "./archive.js";
 
 /** Input formats read here, told apart by their bytes (the file name only words the errors). */
 export type BinaryFormat = "docx" | "pdf" | "xlsx";
@@ -28,9 +29,15 @@ export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat
  */
 export async function readFormat(bytes: Uint8Array, filename: string): Promise<Document | null> {
   const format = sniffFormat(bytes, filename);
-  if (format === "docx") return (await import("./docx.js")).readDocx(bytes, filename);
+  if (format === "docx") {
+    checkArchive(bytes, filename, "Word");
+    return (await import("./docx.js")).readDocx(bytes, filename);
+  }
   if (format === "pdf") return (await import("./pdf.js")).readPdf(bytes, filename);
-  if (format === "xlsx") return (await import("./xlsx.js")).readXlsx(bytes, filename);
+  if (format === "xlsx") {
+    checkArchive(bytes, filename, "Excel");
+    return (await import("./xlsx.js")).readXlsx(bytes, filename);
+  }
   return null;
 }
 
