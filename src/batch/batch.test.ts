@@ -197,3 +197,21 @@ console.log(JSON.stringify(s));`;
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).parsed, 1);
 });
+
+test("a file that needs more memory than a worker may use is reported as OUT_OF_MEMORY; the batch and the pool go on", async () => {
+  // 128 MB of heap: every real report fits; the 15 MB one needs 300–500 MB.
+  const pool = new ParsePool({ workers: 1, maxHeapMb: 128 });
+  try {
+    const dir = slowFolder("oom");
+    const out = join(work, "oom.jsonl");
+    const s = await runBatch([dir], { out, pool, progress: "none" });
+    assert.deepEqual({ parsed: s.parsed, failed: s.failed, interrupted: s.interrupted }, { parsed: 3, failed: 1, interrupted: false });
+    const failed = records(out).filter((r) => !r.ok);
+    assert.deepEqual(failed.map((r) => [r.file, r.error?.code]), [[join(dir, "0-huge.txt"), "OUT_OF_MEMORY"]]);
+    assert.equal(pool.started, 2, "the files behind it went to a new worker");
+    const again = await runBatch([await mixedFolder("oom-after")], { out: join(work, "oom-after.jsonl"), pool, progress: "none" });
+    assert.deepEqual({ parsed: again.parsed, failed: again.failed }, { parsed: 4, failed: 2 });
+  } finally {
+    await pool.close();
+  }
+});

@@ -25,7 +25,9 @@ export interface BatchOptions {
   force?: boolean;
   /** Worker threads (default: every core; 0 = in this thread). */
   workers?: number;
-  /** Run on this pool's workers, kept warm for the next batch (then `workers` is the pool's size). */
+  /** Each worker's heap in MB; a file that needs more is reported as OUT_OF_MEMORY (see PoolOptions). */
+  maxHeapMb?: number;
+  /** Run on this pool's workers, kept warm for the next batch (then `workers` and `maxHeapMb` are the pool's). */
   pool?: ParsePool;
   progress?: ProgressOptions["mode"];
   stderr?: NodeJS.WriteStream;
@@ -92,7 +94,7 @@ export async function runBatch(paths: string[], options: BatchOptions): Promise<
         shown = done;
       },
     };
-    result = await (options.pool ? options.pool.run(todo, run) : parseFiles(todo, { ...run, workers: options.workers }));
+    result = await (options.pool ? options.pool.run(todo, run) : parseFiles(todo, { ...run, workers: options.workers, maxHeapMb: options.maxHeapMb }));
   } catch (e) {
     if (e instanceof WriteError) throw new InputError("UNWRITABLE", `${out}: 输出文件写入失败，已停止；已写入的结果保留，可加 --resume 续跑 (cannot write the output, stopped; what was written is kept, --resume continues: ${e.message})`);
     throw e;

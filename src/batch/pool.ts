@@ -34,6 +34,13 @@ export class WriteError extends Error {}
 export interface PoolOptions {
   /** Worker threads; 0 parses in the calling thread (debugging, tiny runs). Default: every core. */
   workers?: number;
+  /**
+   * Each worker's JavaScript heap, in MB (V8's default otherwise: about a sixth of the machine's
+   * memory). A file that needs more ends its worker, not the process: it is reported as
+   * OUT_OF_MEMORY and the batch goes on. The largest report a worker reads (16 MB of text) needs
+   * 300–500 MB.
+   */
+  maxHeapMb?: number;
 }
 
 export interface RunOptions {
@@ -69,15 +76,16 @@ const WORKER_URL = new URL(fromSource ? "./worker.ts" : "./worker.js", import.me
 const INLINING_BUDGET = "--max-inlined-bytecode-size-cumulative=200";
 let budgetSet = false;
 
-function spawn(workerData: WorkerData): Worker {
+function spawn(workerData: WorkerData, maxHeapMb?: number): Worker {
   if (!budgetSet) {
     setFlagsFromString(INLINING_BUDGET);
     budgetSet = true;
   }
-  if (!fromSource) return new Worker(WORKER_URL, { workerData });
+  const resourceLimits = maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined;
+  if (!fromSource) return new Worker(WORKER_URL, { workerData, resourceLimits });
   // Node 20 does not run --import preloads in workers, so the worker registers tsx itself.
   const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 /** Workers that die before finishing any file, in a row, before the run is given up (a broken install). */
@@ -93,6 +101,8 @@ interface Member {
   seen: number;
   since: number;
   error?: string;
+  /** It ran out of heap (ERR_WORKER_OUT_OF_MEMORY). */
+  outOfMemory?: boolean;
   /** Its file given up by the pool: being terminated. */
   givenUp: boolean;
 }
@@ -110,6 +120,7 @@ interface RunHandlers {
  */
 export class ParsePool {
   readonly size: number;
+  readonly #maxHeapMb?: number;
   /** Workers started so far, replacements included (a warm pool starts none for its next run). */
   started = 0;
   readonly #members = new Set<Member>();
@@ -120,6 +131,7 @@ export class ParsePool {
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(0, opts.workers ?? availableParallelism());
+    this.#maxHeapMb = opts.maxHeapMb;
   }
 
   /**
@@ -150,11 +162,14 @@ export class ParsePool {
 
   #spawn(): Member {
     const current = shared(1);
-    const m: Member = { worker: spawn({ current }), current, seen: 0, since: Date.now(), givenUp: false };
+    const m: Member = { worker: spawn({ current }, this.#maxHeapMb), current, seen: 0, since: Date.now(), givenUp: false };
     this.started++;
     this.#members.add(m);
     m.worker.on("message", (answer: JobDone) => this.#run?.done(m, answer));
-    m.worker.on("error", (e) => { m.error = e.message; });
+    m.worker.on("error", (e: Error & { code?: string }) => {
+      m.error = e.message;
+      m.outOfMemory = e.code === "ERR_WORKER_OUT_OF_MEMORY";
+    });
     m.worker.on("exit", () => {
       this.#members.delete(m);
       this.#run?.exit(m);
@@ -237,7 +252,8 @@ export class ParsePool {
           const i = Atomics.load(m.current, 0) - 1;
           // Died with a file in hand (not given up already): that file is the crash's; the rest go on.
           if (i >= 0 && !m.givenUp) {
-            giveUp(i, "CRASH", m.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${m.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
+            if (m.outOfMemory) giveUp(i, "OUT_OF_MEMORY", `${files[i]}: 解析所需内存超过上限，已跳过 (ran out of memory: ${m.error})`);
+            else giveUp(i, "CRASH", m.error ? `${files[i]}: 解析进程崩溃 (worker crashed: ${m.error})` : `${files[i]}: 解析进程意外退出 (worker exited)`);
             bootFailures = 0;
           } else if (m.error && !m.givenUp) {
             bootFailures++;

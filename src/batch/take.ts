@@ -9,7 +9,7 @@ import { appendRecord, encodeRecord, type Target } from "./record.js";
 export const PENDING = 0;
 export const PARSED = 1;
 export const FAILED = 2;
-/** Given up by the pool (TIMEOUT, CRASH): its record is the pool's. */
+/** Given up by the pool (TIMEOUT, OUT_OF_MEMORY, CRASH): its record is the pool's. */
 export const GIVEN_UP = 3;
 
 /** Slots of the shared control word array. */

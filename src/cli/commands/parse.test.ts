@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,4 +128,19 @@ test("Ctrl-C stops a batch with exit 130 and whole records; --resume finishes it
   const files = readFileSync(out, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).file as string);
   assert.equal(files.length, total);
   assert.equal(new Set(files).size, total);
+});
+
+test("batch flags that are not whole numbers exit 2 naming the flag, before any file is read", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-flags-"));
+  try {
+    for (const [flag, value, floor] of [["--workers", "-1", "0"], ["--workers", "two", "0"], ["--max-heap", "10", "64"]]) {
+      const out = join(dir, "out.jsonl");
+      const r = gongkai("parse", fx("pingtan/2023-87885/page.txt"), "--out", out, `${flag}=${value}`);
+      assert.equal(r.code, 2, `${flag} ${value}`);
+      assert.match(r.stderr, new RegExp(`^${flag} 须为不小于 ${floor} 的整数 .*: ${value}\\n$`));
+      assert.equal(existsSync(out), false, "no output made");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -54,7 +54,8 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--resume", "续跑：跳过输出文件里已有的文件 (skip files already in the output)")
     .option("--force", "覆盖已有的输出文件 (overwrite an existing output file)")
     .option("--workers <n>", "并行线程数，默认全部核心 (worker threads; default all cores)")
-    .action(async (files: string[], opts: { json?: boolean; out?: string; headers?: string; resume?: boolean; force?: boolean; workers?: string }) => {
+    .option("--max-heap <MB>", "批量：每个线程的内存上限，超出的文件记为 OUT_OF_MEMORY (batch: each worker's heap limit in MB)")
+    .action(async (files: string[], opts: BatchFlags & { json?: boolean }) => {
       if (opts.out || files.some((f) => isDir(f))) return batch(files, opts, setCode);
       const reports: ParsedReport[] = [];
       const failures: Failure[] = [];
@@ -86,7 +87,24 @@ function isDir(p: string): boolean {
 }
 
 /** Folders or --out: the batch runner (src/batch) writes one export and a progress display. */
-async function batch(paths: string[], opts: { out?: string; headers?: string; resume?: boolean; force?: boolean; workers?: string }, setCode: (code: number) => void): Promise<void> {
+interface BatchFlags {
+  out?: string;
+  headers?: string;
+  resume?: boolean;
+  force?: boolean;
+  workers?: string;
+  maxHeap?: string;
+}
+
+/** A whole-number flag's value; an InputError naming the flag when it is not one. */
+function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= min) return n;
+  throw new InputError("UNSUPPORTED", `${flag} 须为不小于 ${min} 的整数 (${flag} must be a whole number ≥ ${min}): ${value}`);
+}
+
+async function batch(paths: string[], opts: BatchFlags, setCode: (code: number) => void): Promise<void> {
   if (!opts.out) {
     process.stderr.write("解析文件夹需要 --out 结果文件(.jsonl/.csv/.xlsx) (folders need --out FILE.jsonl|.csv|.xlsx)\n");
     return setCode(2);
@@ -95,13 +113,10 @@ async function batch(paths: string[], opts: { out?: string; headers?: string; re
     process.stderr.write(`--headers 只能是 id 或 zh (--headers must be id or zh): ${opts.headers}\n`);
     return setCode(2);
   }
-  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
-    process.stderr.write(`--workers 须为非负整数 (--workers must be a whole number): ${opts.workers}\n`);
-    return setCode(2);
-  }
   try {
-    const s = await runBatch(paths, { out: opts.out, headers: opts.headers, resume: opts.resume, force: opts.force, workers });
+    const workers = wholeNumber("--workers", opts.workers, 0);
+    const maxHeapMb = wholeNumber("--max-heap", opts.maxHeap, 64);
+    const s = await runBatch(paths, { out: opts.out, headers: opts.headers, resume: opts.resume, force: opts.force, workers, maxHeapMb });
     process.stderr.write(`${s.out}: 解析成功 ${s.parsed}，失败 ${s.failed}，已跳过 ${s.skipped}，共 ${s.total} (parsed ${s.parsed}, failed ${s.failed}, skipped ${s.skipped}, total ${s.total})${s.interrupted ? "；已中断，加 --resume 续跑 (interrupted; rerun with --resume)" : ""}\n`);
     setCode(s.interrupted ? 130 : s.failed ? 2 : 0);
   } catch (e) {
