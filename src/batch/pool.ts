@@ -121,13 +121,17 @@ interface RunHandlers {
 export class ParsePool {
   readonly size: number;
   readonly #maxHeapMb?: number;
-  /** Workers started so far, replacements included (a warm pool starts none for its next run). */
-  started = 0;
+  #started = 0;
   readonly #members = new Set<Member>();
   #run?: RunHandlers;
   #active?: Promise<PoolResult>;
   #stopActive?: () => void;
   #closed = false;
+
+  /** Workers started so far, replacements included (a warm pool starts none for its next run). */
+  get started(): number {
+    return this.#started;
+  }
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(0, opts.workers ?? availableParallelism());
@@ -163,7 +167,7 @@ export class ParsePool {
   #spawn(): Member {
     const current = shared(1);
     const m: Member = { worker: spawn({ current }, this.#maxHeapMb), current, seen: 0, since: Date.now(), givenUp: false };
-    this.started++;
+    this.#started++;
     this.#members.add(m);
     m.worker.on("message", (answer: JobDone) => this.#run?.done(m, answer));
     m.worker.on("error", (e: Error & { code?: string }) => {
