@@ -46,6 +46,8 @@ export interface PoolOptions {
 export interface RunOptions {
   /** Where every thread appends its records. */
   target: Target;
+  /** Check each report (validate) and add the findings to its issues; default true. */
+  check?: boolean;
   /** A file taking longer than this is abandoned (its worker replaced) and reported as TIMEOUT. */
   timeoutMs?: number;
   /** Stop taking files; those in flight finish. */
@@ -184,6 +186,7 @@ export class ParsePool {
   async #runFiles(files: string[], opts: RunOptions): Promise<PoolResult> {
     const state = shared(files.length);
     const control = shared(3);
+    const check = opts.check ?? true;
     let writeError: string | undefined;
     let bootError: string | undefined;
     // Records the pool wrote itself: the files it gave up.
@@ -196,7 +199,7 @@ export class ParsePool {
     opts.signal?.addEventListener("abort", stop, { once: true });
     try {
       const n = Math.min(this.size, files.length);
-      if (n <= 0) writeError = await takeFiles(files, { target: opts.target, control, state, current: shared(1) }, () => opts.onProgress?.(done()));
+      if (n <= 0) writeError = await takeFiles(files, { target: opts.target, check, control, state, current: shared(1) }, () => opts.onProgress?.(done()));
       else await pooled(this, n);
     } finally {
       opts.signal?.removeEventListener("abort", stop);
@@ -216,7 +219,7 @@ export class ParsePool {
 
     async function pooled(pool: ParsePool, n: number): Promise<void> {
       const timeoutMs = opts.timeoutMs ?? 120_000;
-      const job: Job = { files: files.join("\0"), target: opts.target, control, state };
+      const job: Job = { files: files.join("\0"), target: opts.target, check, control, state };
       const busy = new Set<Member>();
       let bootFailures = 0;
       let resolve!: () => void;

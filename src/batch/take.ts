@@ -20,6 +20,8 @@ export const WRITTEN = 2; // records written by the threads that parsed them (pr
 /** The shared words a thread taking files works with (pool.ts makes them). */
 export interface Shared {
   target: Target;
+  /** Run the checks (validate) on each report. */
+  check: boolean;
   control: Int32Array;
   state: Int32Array;
   /** Index + 1 of the file this thread is parsing; 0 between files. */
@@ -41,7 +43,7 @@ export async function takeFiles(files: string[], s: Shared, afterEach?: () => vo
     const i = Atomics.add(s.control, NEXT, 1);
     if (i >= files.length) return undefined;
     Atomics.store(s.current, 0, i + 1);
-    const outcome = await parseFile(files[i]);
+    const outcome = await parseFile(files[i], s.check);
     const bytes = encodeRecord(s.target, outcome);
     if (Atomics.compareExchange(s.state, i, PENDING, outcome.ok ? PARSED : FAILED) !== PENDING) return undefined;
     try {

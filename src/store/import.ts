@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Finding, ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
+import { parseAhead, type ParsedRecords } from "./parsed-records.js";
 import { ensureAgencyIn, normaliseAgencyName, type AgencyHints } from "./agencies.js";
 import { refreshAcross, reportAndAcrossFindings } from "./across.js";
 import { sqliteHandle } from "./engine.js";
@@ -224,13 +225,54 @@ export async function importParsed(store: Store, parsed: ParsedReport, source: R
 export interface ImportFilesOptions extends ImportOptions {
   /** Called after each file (for a progress display). */
   onFile?: (outcome: ImportOutcome) => void;
+  /**
+   * Parse the files not stored yet on this many worker threads first (with their deadline and
+   * memory cap); 0 or absent: each file in this thread as it is stored.
+   */
+  workers?: number;
+  /** With workers: a worker's heap in MB; a file that needs more fails as OUT_OF_MEMORY. */
+  maxHeapMb?: number;
+  /** With workers: a file taking longer fails as TIMEOUT. */
+  timeoutMs?: number;
+  /** With workers: files parsed so far of those being parsed, a few times a second. */
+  onParsed?: (done: number, total: number) => void;
+}
+
+/** Files whose bytes the store does not hold yet (the ones worth parsing). */
+async function notStored(store: Store, files: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue;
+    }
+    if (!(await readOps(store).byHash(contentHash(bytes)))) out.push(file);
+  }
+  return out;
 }
 
 /**
- * Parses and stores each file (bytes read once: the same bytes are hashed, parsed and kept).
- * A file that cannot be parsed is reported and skipped; a database error stops the run (StoreError).
+ * Parses and stores each file, in the order given. A file that cannot be parsed is reported and
+ * skipped; a database error stops the run (StoreError). With `workers`, the files not stored yet
+ * are parsed first on worker threads; the storing is the same, file by file in the same order, so
+ * the outcome does not depend on how the threads ran.
  */
 export async function importFiles(store: Store, files: string[], opts: ImportFilesOptions = {}): Promise<ImportOutcome[]> {
+  let ahead: ParsedRecords | undefined;
+  if (opts.workers && files.length > 1) {
+    const todo = await notStored(store, files);
+    ahead = await parseAhead(todo, { workers: opts.workers, maxHeapMb: opts.maxHeapMb, timeoutMs: opts.timeoutMs, onProgress: (done) => opts.onParsed?.(done, todo.length) });
+  }
+  try {
+    return await storeEach(store, files, opts, ahead);
+  } finally {
+    ahead?.close();
+  }
+}
+
+async function storeEach(store: Store, files: string[], opts: ImportFilesOptions, ahead: ParsedRecords | undefined): Promise<ImportOutcome[]> {
   const out: ImportOutcome[] = [];
   for (const file of files) {
     let outcome: ImportOutcome;
@@ -246,11 +288,16 @@ export async function importFiles(store: Store, files: string[], opts: ImportFil
       if (dup) outcome = { file, status: "duplicate", report_id: dup.id };
       else {
         let parsed: ParsedReport | undefined;
-        try {
-          parsed = await parseReport(bytes, { filename: file });
-        } catch (e) {
-          const err = e as { code?: string; message?: string };
-          outcome = { file, status: "failed", code: err.code ?? "PARSE", message: err.message ?? String(e) };
+        const early = ahead?.get(file);
+        if (early?.ok) parsed = early.report;
+        else if (early) outcome = { file, status: "failed", code: early.error.code, message: early.error.message };
+        else {
+          try {
+            parsed = await parseReport(bytes, { filename: file });
+          } catch (e) {
+            const err = e as { code?: string; message?: string };
+            outcome = { file, status: "failed", code: err.code ?? "PARSE", message: err.message ?? String(e) };
+          }
         }
         if (parsed) outcome = await importParsed(store, parsed, { file, bytes, url: opts.url }, opts);
       }
