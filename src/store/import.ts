@@ -256,19 +256,19 @@ async function notStored(store: Store, files: string[]): Promise<string[]> {
 /**
  * Parses and stores each file, in the order given. A file that cannot be parsed is reported and
  * skipped; a database error stops the run (StoreError). With `workers`, the files not stored yet
- * are parsed first on worker threads; the storing is the same, file by file in the same order, so
- * the outcome does not depend on how the threads ran.
+ * are parsed on worker threads while this thread stores the ones already parsed; the storing is
+ * the same, file by file in the same order, so the outcome does not depend on how the threads ran.
  */
 export async function importFiles(store: Store, files: string[], opts: ImportFilesOptions = {}): Promise<ImportOutcome[]> {
   let ahead: ParsedRecords | undefined;
   if (opts.workers && files.length > 1) {
     const todo = await notStored(store, files);
-    ahead = await parseAhead(todo, { workers: opts.workers, maxHeapMb: opts.maxHeapMb, timeoutMs: opts.timeoutMs, onProgress: (done) => opts.onParsed?.(done, todo.length) });
+    if (todo.length > 1) ahead = parseAhead(todo, { workers: opts.workers, maxHeapMb: opts.maxHeapMb, timeoutMs: opts.timeoutMs, onProgress: (done) => opts.onParsed?.(done, todo.length) });
   }
   try {
     return await storeEach(store, files, opts, ahead);
   } finally {
-    ahead?.close();
+    await ahead?.close();
   }
 }
 
@@ -288,7 +288,7 @@ async function storeEach(store: Store, files: string[], opts: ImportFilesOptions
       if (dup) outcome = { file, status: "duplicate", report_id: dup.id };
       else {
         let parsed: ParsedReport | undefined;
-        const early = ahead?.get(file);
+        const early = await ahead?.get(file);
         if (early?.ok) parsed = early.report;
         else if (early) outcome = { file, status: "failed", code: early.error.code, message: early.error.message };
         else {

@@ -1,64 +1,92 @@
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFiles, type PoolOptions, type RunOptions } from "../batch/pool.js";
 import type { Outcome } from "../batch/parse-file.js";
 
-/** Reports parsed ahead on worker threads, looked up by file in any order. */
+/** Reports being parsed ahead on worker threads, taken by file as they become ready. */
 export interface ParsedRecords {
-  get(file: string): Outcome | undefined;
-  /** Removes the records' temporary file. */
-  close(): void;
+  /** The file's outcome, once its thread has written it; undefined if it was never parsed (run stopped). */
+  get(file: string): Promise<Outcome | undefined>;
+  /** Stops the parsing (files in flight finish) and removes the records' temporary file. */
+  close(): Promise<void>;
 }
 
-export type ParseAheadOptions = PoolOptions & Pick<RunOptions, "timeoutMs" | "signal" | "onProgress">;
+export type ParseAheadOptions = PoolOptions & Pick<RunOptions, "timeoutMs" | "onProgress">;
 
-const CHUNK = 1 << 20;
+/** How often a waiting `get` looks for new records. */
+const POLL_MS = 2;
 
 /**
- * Parses `files` on a pool of worker threads (unchecked: the store runs the checks itself, against
- * the year before) into a temporary JSONL file, and indexes its records by file. Records arrive in
- * the order files finish; the store takes them in its own order, so which of two reports of one
- * year becomes the newer version does not depend on thread timing. Only offsets are kept in memory.
+ * Starts parsing `files` on worker threads (unchecked: the store runs the checks itself, against
+ * the year before) into a temporary JSONL file, and returns at once: the caller stores reports
+ * while the threads parse the next ones. Records arrive in the order files finish; `get` waits for
+ * the one asked for, so the caller stores in its own order and which of two reports of one year
+ * becomes the newer version does not depend on thread timing. Only offsets are kept in memory.
  */
-export async function parseAhead(files: string[], opts: ParseAheadOptions): Promise<ParsedRecords> {
+export function parseAhead(files: string[], opts: ParseAheadOptions): ParsedRecords {
   const dir = mkdtempSync(join(tmpdir(), "gongkai-import-"));
-  const path = join(dir, "parsed.jsonl");
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o600);
-  const close = () => {
-    closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const at = new Map<string, [number, number]>();
+  const fd = openSync(join(dir, "parsed.jsonl"), constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o600);
+  // Unlinked at once where the system allows it (the open descriptor keeps the data): a killed
+  // import leaves no temporary file behind.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  let removed = false;
   try {
-    await parseFiles(files, { ...opts, target: { fd, format: "jsonl" }, check: false });
-    // One pass over the records: each line's offset and length, by its file.
-    let offset = 0;
-    let carry = Buffer.alloc(0);
-    const chunk = Buffer.alloc(CHUNK);
-    for (let n; (n = readSync(fd, chunk, 0, CHUNK, offset + carry.length)) > 0; ) {
-      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      let start = 0;
-      for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-        const { file } = JSON.parse(buf.toString("utf8", start, nl)) as Outcome;
-        at.set(file, [offset + start, nl - start]);
-        start = nl + 1;
-      }
-      offset += start;
-      carry = Buffer.from(buf.subarray(start));
-    }
-  } catch (e) {
-    close();
-    throw e;
+    removeDir();
+    removed = true;
+  } catch {
+    // Windows keeps open files: removed at close().
   }
+  const stop = new AbortController();
+  let finished = false;
+  let failure: unknown;
+  const running = parseFiles(files, { ...opts, target: { fd, format: "jsonl" }, check: false, signal: stop.signal })
+    .catch((e: unknown) => { failure = e; })
+    .finally(() => { finished = true; });
+
+  const at = new Map<string, [number, number]>();
+  // Bytes of the file read so far, up to the last whole record.
+  let indexed = 0;
+  /** Indexes the records written since the last look (a record is whole once its newline is there). */
+  const look = () => {
+    const size = fstatSync(fd).size;
+    if (size <= indexed) return;
+    const buf = Buffer.alloc(size - indexed);
+    readSync(fd, buf, 0, buf.length, indexed);
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+      const { file } = JSON.parse(buf.toString("utf8", start, nl)) as Outcome;
+      at.set(file, [indexed + start, nl - start]);
+      start = nl + 1;
+    }
+    indexed += start;
+  };
+  const read = ([offset, length]: [number, number]): Outcome => {
+    const line = Buffer.alloc(length);
+    readSync(fd, line, 0, length, offset);
+    return JSON.parse(line.toString("utf8")) as Outcome;
+  };
+
   return {
-    get(file) {
-      const place = at.get(file);
-      if (!place) return undefined;
-      const line = Buffer.alloc(place[1]);
-      readSync(fd, line, 0, place[1], place[0]);
-      return JSON.parse(line.toString("utf8")) as Outcome;
+    async get(file) {
+      for (;;) {
+        // Whether the run had ended is taken before the look, so nothing it wrote is missed.
+        const ended = finished;
+        look();
+        const place = at.get(file);
+        if (place) return read(place);
+        if (ended) {
+          if (failure !== undefined) throw failure;
+          return undefined;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
     },
-    close,
+    async close() {
+      stop.abort();
+      await running;
+      closeSync(fd);
+      if (!removed) removeDir();
+    },
   };
 }
