@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -214,4 +214,27 @@ test("a file that needs more memory than a worker may use is reported as OUT_OF_
   } finally {
     await pool.close();
   }
+});
+
+test("closing a pool mid-batch stops it cleanly: whole records, no crash, and --resume finishes the rest", async () => {
+  const dir = join(work, "close");
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 60; i++) copyFileSync(REPORTS[i % REPORTS.length], join(dir, `${String(i).padStart(2, "0")}.txt`));
+  const out = join(work, "close.jsonl");
+  const pool = new ParsePool({ workers: 2 });
+  const running = runBatch([dir], { out, pool, progress: "none" });
+  // Close as soon as the first records are written.
+  while (!existsSync(out) || statSync(out).size === 0) await new Promise((r) => setTimeout(r, 5));
+  await pool.close();
+  const s = await running;
+  assert.equal(s.interrupted, true);
+  const first = records(out);
+  assert.equal(first.length, s.parsed + s.failed);
+  assert.ok(first.length < 60, `${first.length} records`);
+  assert.deepEqual(first.filter((r) => !r.ok), [], "no file given up as a crash");
+  const rest = await runBatch([dir], { out, workers: 2, resume: true, progress: "none" });
+  assert.equal(rest.skipped, first.length);
+  const all = records(out);
+  assert.equal(all.length, 60);
+  assert.equal(new Set(all.map((r) => r.file)).size, 60);
 });
