@@ -36,7 +36,8 @@
  * `ensureAgency(store, name, { level?, parent?, aliases? })`, `deriveLevel(name)`, `loadAgenciesCsv`.
  * Import: `importFiles(store, paths, opts)`, `importParsed(store, parsedReport, { file, bytes, url? }, opts)`
  *   (one transaction per report; idempotent by content hash; new version for a different report of
- *   the same agency and year, the older kept as superseded and the pair flagged STORE-VERSION).
+ *   the same agency and year, the older kept as superseded and the pair flagged STORE-VERSION;
+ *   `opts.workers`: the files not stored yet parsed on worker threads while this thread stores).
  * Findings: `listFindings`, `setVerdict(store, fingerprint, "confirmed" | "dismissed", { comment, who })`,
  *   `showFinding`; fingerprints hash agency + year + rule + fields, so verdicts survive re-import.
  * Questions: `compare`, `trend`, `missing`, `rollup`; `renderRows` for table/csv/xlsx/json output.
