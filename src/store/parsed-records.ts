@@ -6,7 +6,7 @@ import type { Outcome } from "../batch/parse-file.js";
 
 /** Reports being parsed ahead on worker threads, taken by file as they become ready. */
 export interface ParsedRecords {
-  /** The file's outcome, once its thread has written it; undefined if it was never parsed (run stopped). */
+  /** The file's outcome, once its thread has written it; undefined if it is not one of the files or was never parsed (run stopped). */
   get(file: string): Promise<Outcome | undefined>;
   /** Stops the parsing (files in flight finish) and removes the records' temporary file. */
   close(): Promise<void>;
@@ -44,6 +44,7 @@ export function parseAhead(files: string[], opts: ParseAheadOptions): ParsedReco
     .catch((e: unknown) => { failure = e; })
     .finally(() => { finished = true; });
 
+  const asked = new Set(files);
   const at = new Map<string, [number, number]>();
   // Bytes of the file read so far, up to the last whole record.
   let indexed = 0;
@@ -69,6 +70,7 @@ export function parseAhead(files: string[], opts: ParseAheadOptions): ParsedReco
 
   return {
     async get(file) {
+      if (!asked.has(file)) return undefined;
       for (;;) {
         // Whether the run had ended is taken before the look, so nothing it wrote is missed.
         const ended = finished;
