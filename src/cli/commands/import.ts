@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
-import { collectInputs, createProgress, type Progress } from "../../batch/index.js";
+import { collectInputs, createProgress } from "../../batch/index.js";
 import { DB_OPTION, intOption, withStore } from "../../store/command.js";
 import { StoreError } from "../../store/errors.js";
 import { importFiles, loadAgenciesCsv, type ImportOutcome } from "../../store/index.js";
@@ -24,7 +24,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--url <url>", "原文网址 (source URL of the report)")
     .option("--agencies <csv>", "机关名录 CSV：name,level,parent,aliases (agencies CSV)")
     .option("--json", "每个文件一行 JSON 结果 (one JSON line per file)")
-    .option("--workers <n>", "先用多个线程解析，默认全部核心；0 为逐个解析 (parse on this many threads first; default all cores, 0 = one at a time)")
+    .option("--workers <n>", "解析线程数；默认 500 个文件起用全部核心，0 为逐个解析 (parsing threads; default all cores from 500 files, 0 = one at a time)")
     .option("--max-heap <MB>", "每个解析线程的内存上限 (each parsing thread's heap limit in MB)")
     .action(async (paths: string[], opts: { db?: string; agency?: string; level?: string; parent?: string; year?: string; url?: string; agencies?: string; json?: boolean; workers?: string; maxHeap?: string }) => {
       await withStore(opts.db, setCode, async (store) => {
@@ -39,30 +39,17 @@ export function register(program: Command, setCode: (code: number) => void): voi
         }
         const files = collectInputs(paths);
         const year = intOption(opts.year, "--year");
-        const workers = atLeast(intOption(opts.workers, "--workers"), 0, "--workers") ?? availableParallelism();
+        const workers = atLeast(intOption(opts.workers, "--workers"), 0, "--workers") ?? (files.length >= PARALLEL_FROM ? availableParallelism() : 0);
         const maxHeapMb = atLeast(intOption(opts.maxHeap, "--max-heap"), 64, "--max-heap");
-        const mode = opts.json || files.length < 2 ? "none" : "auto";
-        // The files not stored yet are parsed first, on every core; then each file is stored.
-        let parsing: Progress | undefined;
-        let parsedSoFar = 0;
-        let progress: Progress | undefined;
-        const endParsing = () => {
-          parsing?.stop();
-          parsing = undefined;
-        };
+        // Files not stored yet are parsed on worker threads ahead of the storing: the one count
+        // shown is of files stored, which waits for their parse.
+        const progress = createProgress({ total: files.length, label: "导入 import", mode: opts.json || files.length < 2 ? "none" : "auto" });
         const tally: Record<ImportOutcome["status"], number> = { stored: 0, version: 0, duplicate: 0, failed: 0 };
         const failed: ImportOutcome[] = [];
         try {
           await importFiles(store, files, {
             agency: opts.agency, level: opts.level, parent: opts.parent, year, url: opts.url, workers, maxHeapMb,
-            onParsed: (done, total) => {
-              parsing ??= createProgress({ total, label: "解析 parse", mode });
-              if (done > parsedSoFar) parsing.tick(done - parsedSoFar);
-              parsedSoFar = done;
-            },
             onFile: (o) => {
-              endParsing();
-              progress ??= createProgress({ total: files.length, label: "导入 import", mode });
               tally[o.status]++;
               if (o.status === "failed") failed.push(o);
               if (opts.json) process.stdout.write(JSON.stringify(o) + "\n");
@@ -70,8 +57,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
             },
           });
         } finally {
-          endParsing();
-          progress?.stop();
+          progress.stop();
         }
         for (const f of failed) process.stderr.write(`${f.message}\n`);
         process.stderr.write(`新存 ${tally.stored}，新版本 ${tally.version}，已有 ${tally.duplicate}，失败 ${tally.failed} (stored ${tally.stored}, new versions ${tally.version}, already stored ${tally.duplicate}, failed ${tally.failed}) → ${store.display}\n`);
@@ -79,6 +65,14 @@ export function register(program: Command, setCode: (code: number) => void): voi
       });
     });
 }
+
+/**
+ * From how many files an import parses on worker threads unless --workers says otherwise. Below
+ * it, starting the threads costs what they save: the storing (one thread) is most of the time
+ * (36 fixture files 1.3 s one by one, 1.4–1.5 s with two workers; 300 files 2.1–2.5 s against
+ * 2.4–2.5 s; 2,000 files 6.9–7.7 s against 6.2–6.3 s, BENCHMARKS.md).
+ */
+const PARALLEL_FROM = 500;
 
 function atLeast(n: number | undefined, min: number, name: string): number | undefined {
   if (n !== undefined && n < min) throw new StoreError("BAD_INPUT", `${name} 不能小于 ${min}：${n} (${name} must be at least ${min})`);
