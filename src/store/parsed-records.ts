@@ -14,6 +14,24 @@ export interface ParsedRecords {
 
 export type ParseAheadOptions = PoolOptions & Pick<RunOptions, "timeoutMs" | "onProgress">;
 
+const FILE_KEY = '{"file":"';
+
+/**
+ * The file a record is about, without parsing the whole record (which `get` parses once, when the
+ * store takes it): records are written as `{"file": …, "ok": …}` (take.ts, pool.ts), so the file
+ * is the first string. Anything else is parsed whole.
+ */
+function fileOf(buf: Buffer, start: number, end: number): string {
+  if (buf.toString("latin1", start, start + FILE_KEY.length) === FILE_KEY) {
+    // The string ends at the first quote not escaped by a backslash (neither byte occurs inside a UTF-8 sequence).
+    for (let i = start + FILE_KEY.length; i < end; i++) {
+      if (buf[i] === 0x5c) i++;
+      else if (buf[i] === 0x22) return JSON.parse(buf.toString("utf8", start + FILE_KEY.length - 1, i + 1)) as string;
+    }
+  }
+  return (JSON.parse(buf.toString("utf8", start, end)) as Outcome).file;
+}
+
 /** How often a waiting `get` looks for new records. */
 const POLL_MS = 2;
 
@@ -56,8 +74,7 @@ export function parseAhead(files: string[], opts: ParseAheadOptions): ParsedReco
     readSync(fd, buf, 0, buf.length, indexed);
     let start = 0;
     for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-      const { file } = JSON.parse(buf.toString("utf8", start, nl)) as Outcome;
-      at.set(file, [indexed + start, nl - start]);
+      at.set(fileOf(buf, start, nl), [indexed + start, nl - start]);
       start = nl + 1;
     }
     indexed += start;

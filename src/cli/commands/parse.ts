@@ -86,7 +86,6 @@ function isDir(p: string): boolean {
   try { return statSync(p).isDirectory(); } catch { return false; }
 }
 
-/** Folders or --out: the batch runner (src/batch) writes one export and a progress display. */
 interface BatchFlags {
   out?: string;
   headers?: string;
@@ -104,6 +103,7 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
   throw new InputError("UNSUPPORTED", `${flag} 须为不小于 ${min} 的整数 (${flag} must be a whole number ≥ ${min}): ${value}`);
 }
 
+/** Folders or --out: the batch runner (src/batch) writes one export and a progress display. */
 async function batch(paths: string[], opts: BatchFlags, setCode: (code: number) => void): Promise<void> {
   if (!opts.out) {
     process.stderr.write("解析文件夹需要 --out 结果文件(.jsonl/.csv/.xlsx) (folders need --out FILE.jsonl|.csv|.xlsx)\n");

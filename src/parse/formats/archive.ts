@@ -12,7 +12,7 @@ export const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
  * Refuses a DOCX/XLSX whose parts unpack to more than MAX_UNPACKED_BYTES, by the sizes its own
  * directory declares (nothing is inflated here). A zip that cannot be read is left to the format's
  * reader, which says what is wrong with it. Sizes that lie are caught later: a batch worker that
- * runs out of memory is ended and its file reported as CRASH.
+ * runs out of memory is ended and its file reported as OUT_OF_MEMORY.
  */
 export function checkArchive(bytes: Uint8Array, file: string, what: string): void {
   let total = 0;
