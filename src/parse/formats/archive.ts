@@ -1,4 +1,4 @@
-import { unzipSync } from "fflate";
+import { Unzip, UnzipInflate, unzipSync } from "fflate";
 import { InputError } from "../decode.js";
 
 /**
@@ -8,13 +8,26 @@ import { InputError } from "../decode.js";
  */
 export const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 
+const tooLarge = (file: string, what: string, mb: string) =>
+  new InputError("TOO_LARGE", `${file}: ${what} 文件解压后${mb}，超过上限 ${MAX_UNPACKED_BYTES / 1048576} MB (the ${what} file unpacks to more than the limit: a zip bomb or not a report)`);
+
 /**
- * Refuses a DOCX/XLSX whose parts unpack to more than MAX_UNPACKED_BYTES, by the sizes its own
- * directory declares (nothing is inflated here). A zip that cannot be read is left to the format's
- * reader, which says what is wrong with it. Sizes that lie are caught later: a batch worker that
- * runs out of memory is ended and its file reported as OUT_OF_MEMORY.
+ * Refuses a DOCX/XLSX whose parts unpack to more than MAX_UNPACKED_BYTES. The sizes its directory
+ * declares refuse an honest bomb at once; a bomb whose directory lies is caught by inflating every
+ * part here, a chunk at a time, counting what comes out and stopping at the limit (for a real
+ * report a few milliseconds: the readers' own unzip keeps each part whole, and would be killed by
+ * the heap limit first). A zip that cannot be read is left to the format's reader, which says what
+ * is wrong with it.
  */
 export function checkArchive(bytes: Uint8Array, file: string, what: string): void {
+  const declared = declaredSize(bytes);
+  if (declared === undefined) return;
+  if (declared > MAX_UNPACKED_BYTES) throw tooLarge(file, what, ` ${(declared / 1048576).toFixed(0)} MB`);
+  if (inflatesPastLimit(bytes)) throw tooLarge(file, what, "");
+}
+
+/** The unpacked size the central directory declares, undefined when fflate cannot read it. */
+function declaredSize(bytes: Uint8Array): number | undefined {
   let total = 0;
   try {
     unzipSync(bytes, {
@@ -24,9 +37,29 @@ export function checkArchive(bytes: Uint8Array, file: string, what: string): voi
       },
     });
   } catch {
-    return;
+    return undefined;
   }
-  if (total > MAX_UNPACKED_BYTES) {
-    throw new InputError("TOO_LARGE", `${file}: ${what} 文件解压后 ${(total / 1048576).toFixed(0)} MB，超过上限 ${MAX_UNPACKED_BYTES / 1048576} MB (the ${what} file unpacks to more than the limit: a zip bomb or not a report)`);
+  return total;
+}
+
+/** Thrown from inside fflate's stream to stop it at the limit. */
+const LIMIT = Symbol("limit");
+
+function inflatesPastLimit(bytes: Uint8Array): boolean {
+  let total = 0;
+  const unzip = new Unzip((entry) => {
+    entry.ondata = (err, chunk) => {
+      if (err) throw err;
+      total += chunk.length;
+      if (total > MAX_UNPACKED_BYTES) throw LIMIT;
+    };
+    entry.start();
+  });
+  unzip.register(UnzipInflate);
+  try {
+    unzip.push(bytes, true);
+  } catch (e) {
+    return e === LIMIT;
   }
+  return false;
 }

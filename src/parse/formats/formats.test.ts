@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rm
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
-import { strToU8, Zip, ZipDeflate } from "fflate";
+import { strToU8, unzipSync, Zip, ZipDeflate } from "fflate";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
@@ -195,7 +195,19 @@ function zipBomb(parts: Record<string, string>, big: string): Buffer {
   return Buffer.concat(chunks);
 }
 
-test("a Word or Excel zip bomb is refused at once by its declared size, not inflated", async () => {
+/** The bomb with its directory lying: every unpacked size it states (local headers, data descriptors, central directory) set to 1,000 bytes. */
+function lying(zip: Buffer): Buffer {
+  const b = Buffer.from(zip);
+  for (let i = 0; i + 28 <= b.length; i++) {
+    const sig = b.readUInt32LE(i);
+    if (sig === 0x04034b50 && b.readUInt32LE(i + 22) > 0) b.writeUInt32LE(1000, i + 22);
+    else if (sig === 0x08074b50) b.writeUInt32LE(1000, i + 12);
+    else if (sig === 0x02014b50) b.writeUInt32LE(1000, i + 24);
+  }
+  return b;
+}
+
+test("a Word or Excel zip bomb is refused by its declared size, or when it lies, by what it inflates to", async () => {
   const types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
   for (const [name, big] of [["bomb.docx", "word/document.xml"], ["bomb.xlsx", "xl/worksheets/sheet1.xml"]] as const) {
     const parts: Record<string, string> = { "[Content_Types].xml": types };
@@ -206,6 +218,15 @@ test("a Word or Excel zip bomb is refused at once by its declared size, not infl
       assert.ok(e instanceof InputError);
       assert.equal(e.code, "TOO_LARGE");
       assert.match(e.message, new RegExp(`^${name.replace(".", "\\.")}: (Word|Excel) 文件解压后 3\\d\\d MB，超过上限 256 MB`));
+      return true;
+    });
+    // In one process (`gongkai parse FILE`) mammoth or ExcelJS inflating this would end the process.
+    const liar = lying(bytes);
+    assert.ok(!unzipSync(liar, { filter: (f) => { assert.equal(f.originalSize, 1000, f.name); return false; } }).length);
+    await assert.rejects(parseReport(liar, { filename: name }), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.code, "TOO_LARGE");
+      assert.match(e.message, new RegExp(`^${name.replace(".", "\\.")}: (Word|Excel) 文件解压后，超过上限 256 MB`));
       return true;
     });
   }
