@@ -120,11 +120,16 @@ function readOps(store: Store): ImportOps {
  * becomes a new version, the older one kept (superseded) and the pair flagged (STORE-VERSION).
  */
 export async function importParsed(store: Store, parsed: ParsedReport, source: ReportSource, opts: ImportOptions = {}): Promise<ImportOutcome> {
-  const file = source.file;
   const hash = contentHash(source.bytes);
   const pre = readOps(store);
   const dup = await pre.byHash(hash);
-  if (dup) return { file, status: "duplicate", report_id: dup.id, agency: await pre.agencyName(dup.agency_id), year: dup.report_year, version: dup.version };
+  if (dup) return { file: source.file, status: "duplicate", report_id: dup.id, agency: await pre.agencyName(dup.agency_id), year: dup.report_year, version: dup.version };
+  return storeNew(store, parsed, source, hash, opts);
+}
+
+/** importParsed for bytes whose hash the caller has just computed and found not stored. */
+async function storeNew(store: Store, parsed: ParsedReport, source: ReportSource, hash: string, opts: ImportOptions): Promise<ImportOutcome> {
+  const file = source.file;
 
   const agencyName = opts.agency ?? parsed.agency;
   if (!agencyName || !normaliseAgencyName(agencyName))
@@ -299,7 +304,7 @@ async function storeEach(store: Store, files: string[], opts: ImportFilesOptions
             outcome = { file, status: "failed", code: err.code ?? "PARSE", message: err.message ?? String(e) };
           }
         }
-        if (parsed) outcome = await importParsed(store, parsed, { file, bytes, url: opts.url }, opts);
+        if (parsed) outcome = await storeNew(store, parsed, { file, bytes, url: opts.url }, hash, opts);
       }
     }
     out.push(outcome!);
