@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { readFile, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
-import ExcelJS from "exceljs";
+import type { CellValue } from "exceljs";
 import { stringify } from "csv-stringify/sync";
 import { isIsoDate, type IsoDate } from "./dates.js";
 import type { Deadline } from "./deadline.js";
@@ -164,13 +164,13 @@ export function parseCsv(text: string): string[][] {
   return (parse(text, { bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] }) as string[][]).filter((r) => r.some((c) => c.trim() !== ""));
 }
 
-function cellText(v: ExcelJS.CellValue): string {
+function cellText(v: CellValue): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === "object") {
     if ("richText" in v) return v.richText.map((t) => t.text).join("");
     if ("text" in v) return String(v.text);
-    if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
+    if ("result" in v) return cellText(v.result as CellValue);
   }
   return String(v);
 }
@@ -180,6 +180,7 @@ export async function readRegisterFile(file: string): Promise<Result<{ rows: Row
   let grid: string[][];
   try {
     if (extname(file).toLowerCase() === ".xlsx") {
+      const { default: ExcelJS } = await import("exceljs");
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(file);
       const ws = wb.worksheets[0];
@@ -224,6 +225,7 @@ export async function writeRegisterFile(file: string, rows: Row[], opts: { perso
   const header = cols.map(([, zh]) => zh);
   const body = rows.map((r) => cols.map(([k]) => r[k] ?? ""));
   if (extname(file).toLowerCase() === ".xlsx") {
+    const { default: ExcelJS } = await import("exceljs");
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("依申请公开登记");
     ws.addRow(header);
