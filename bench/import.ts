@@ -1,19 +1,22 @@
 /**
  * Import bench (`npm run bench:import`): where parsing on worker threads starts to pay in
- * `gongkai import`. For each batch size, N distinct reports (N/2 agencies, two years each, so the
- * across-year checks run) are written as HTML pages by the renderer, and the CLI imports the folder
- * into a fresh SQLite file, once one file at a time (`--workers 0`) and once with a worker per core,
+ * `gongkai import`. For each batch size, N distinct reports are written as HTML pages, and the CLI imports the folder
+ * into a fresh SQLite file, once one file at a time (`--workers 0`) and once with each worker count asked for (default: one per core),
  * alternating (ABBA), each run a new process as a user starts it. Every run must store all N.
  *
- *   npm run bench:import -- [--sizes 50,200,500,1000,3000] [--rounds 2]
+ * Two corpora: the published fixture pages (long prose, 17 KB), each under an agency name of its
+ * own, and the 2021 template as the renderer writes it (tables and little prose, 8 KB).
+ *
+ *   npm run bench:import -- [--sizes 100,500,1000,2000,4000] [--rounds 2] [--corpus published,template] [--workers 1,2]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fieldDef } from "../src/model/index.js";
 import { parseReport } from "../src/parse/index.js";
 import { renderHtml } from "../src/render/index.js";
+import { htmlPages } from "./pages.js";
 import { loadBases, rng, synth } from "./synthetic.js";
 
 const args = process.argv.slice(2);
@@ -21,9 +24,12 @@ const arg = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const sizes = arg("--sizes", "50,200,500,1000,3000").split(",").map(Number);
+const sizes = arg("--sizes", "100,500,1000,2000,4000").split(",").map(Number);
+const corpora = arg("--corpus", "published,template").split(",") as Corpus[];
 const rounds = Number(arg("--rounds", "2"));
 const cores = availableParallelism();
+/** Worker counts compared with one file at a time. */
+const pools = arg("--workers", String(cores)).split(",").map(Number);
 const BIN = new URL("../bin/gongkai.js", import.meta.url).pathname;
 const YEARS = [2023, 2024];
 
@@ -33,16 +39,19 @@ const DEPARTMENTS = ["财政局", "教育局", "民政局", "司法局", "商务
 /** N agency names as a city and its departments print them (安宁市人民政府, 安宁市财政局 …). */
 function agencyNames(n: number): string[] {
   const out: string[] = [];
+  // Two places' names give 256 cities (3,328 agencies); a third, 4,096.
   for (let c = 0; out.length < n; c++) {
-    const city = `${PLACES[Math.floor(c / PLACES.length) % PLACES.length]}${PLACES[c % PLACES.length]}市`;
+    const k = PLACES.length;
+    const city = `${c >= k * k ? PLACES[Math.floor(c / (k * k)) % k] : ""}${PLACES[Math.floor(c / k) % k]}${PLACES[c % k]}市`;
     for (const unit of ["人民政府", ...DEPARTMENTS]) if (out.length < n) out.push(city + unit);
   }
   return out;
 }
 
-/** N rendered reports in DIR; the first few are read back to check the corpus is what it claims. */
-async function writeCorpus(dir: string, n: number): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+type Corpus = "template" | "published";
+
+/** N rendered reports of the 2021 template in DIR; the first few are read back to check the corpus is what it claims. */
+async function templateCorpus(dir: string, n: number): Promise<void> {
   const bases = loadBases();
   const agencies = agencyNames(Math.ceil(n / YEARS.length));
   let made = 0;
@@ -64,6 +73,36 @@ async function writeCorpus(dir: string, n: number): Promise<void> {
   }
 }
 
+/**
+ * N published reports (the fixture pages of `npm run bench`), each under an agency name of its
+ * own, put in its <title> and a heading as a saved page carries them. Only pages that read back
+ * with that name, their year and their figures are used.
+ */
+async function publishedCorpus(dir: string, n: number): Promise<void> {
+  const named = (html: string, name: string, year: number) => {
+    const t = `${name}${year}年政府信息公开工作年度报告`;
+    return html.replace(/<title>[^<]*<\/title>/, `<title>${t}</title>`).replace(/<body([^>]*)>/, `<body$1><h1>${t}</h1>`);
+  };
+  const usable: { html: string; year: number }[] = [];
+  for (const html of await htmlPages()) {
+    const r = await parseReport(Buffer.from(html), { filename: "page.html" });
+    if (!r.report_year) continue;
+    const back = await parseReport(Buffer.from(named(html, "安宁市财政局", r.report_year)), { filename: "page.html" });
+    if (back.agency === "安宁市财政局" && back.report_year === r.report_year && JSON.stringify(back.fields) === JSON.stringify(r.fields)) usable.push({ html, year: r.report_year });
+  }
+  if (usable.length < 10) throw new Error(`only ${usable.length} fixture pages take another agency's name`);
+  const names = agencyNames(n);
+  for (let i = 0; i < n; i++) {
+    const { html, year } = usable[i % usable.length];
+    writeFileSync(join(dir, `${String(i).padStart(5, "0")}.html`), named(html, names[i], year));
+  }
+}
+
+async function writeCorpus(corpus: Corpus, dir: string, n: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await (corpus === "template" ? templateCorpus : publishedCorpus)(dir, n);
+}
+
 /** One `gongkai import` process on a fresh database; seconds from spawn to exit. */
 function importRun(dir: string, n: number, workers: number): number {
   const db = join(dir, "..", `run-${workers}.db`);
@@ -77,28 +116,37 @@ function importRun(dir: string, n: number, workers: number): number {
   return secs;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 const root = mkdtempSync(join(tmpdir(), "gongkai-bench-import-"));
 try {
   const load0 = loadavg()[0];
   const rows: string[] = [];
-  for (const n of sizes) {
-    const dir = join(root, String(n), "reports");
-    await writeCorpus(dir, n);
-    const one: number[] = [], all: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const order = r % 2 ? [cores, 0] : [0, cores];
-      for (const w of order) (w ? all : one).push(importRun(dir, n, w));
+  for (const corpus of corpora) {
+    for (const n of sizes) {
+      const dir = join(root, `${corpus}-${n}`, "reports");
+      await writeCorpus(corpus, dir, n);
+      const kb = readdirSync(dir).reduce((t, f) => t + statSync(join(dir, f)).size, 0) / n / 1024;
+      const configs = [0, ...pools];
+      const secs = configs.map(() => [] as number[]);
+      for (let r = 0; r < rounds; r++) {
+        // Forward, then backward (ABBA …): a steady drift of the machine favours no configuration.
+        const order = r % 2 ? [...configs.keys()].reverse() : [...configs.keys()];
+        for (const c of order) secs[c].push(importRun(dir, n, configs[c]));
+      }
+      const runs = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+      const base = median(secs[0]);
+      rows.push(`| ${corpus} | ${n} | ${kb.toFixed(1)} | ${base.toFixed(2)} (${runs(secs[0])}) | ${secs.slice(1).map((xs) => `${median(xs).toFixed(2)} (${runs(xs)}), ×${(base / median(xs)).toFixed(2)}`).join(" | ")} |`);
+      process.stderr.write(`${rows.at(-1)}\n`);
+      rmSync(join(root, `${corpus}-${n}`), { recursive: true, force: true });
     }
-    const a = median(one), b = median(all);
-    rows.push(`| ${n} | ${a.toFixed(2)} (${one.map((x) => x.toFixed(2)).join(", ")}) | ${b.toFixed(2)} (${all.map((x) => x.toFixed(2)).join(", ")}) | ${(a / b).toFixed(2)} |`);
-    process.stderr.write(`${n} files: one at a time ${a.toFixed(2)} s, ${cores} workers ${b.toFixed(2)} s\n`);
-    rmSync(join(root, String(n)), { recursive: true, force: true });
   }
-  console.log(`gongkai import of distinct rendered reports (2021 template), a new process and a fresh SQLite file per run; ${cores} cores; Node ${process.version}; load average ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after.\n`);
-  console.log(`| files | --workers 0 (s, median; runs) | --workers ${cores} (s, median; runs) | speedup |`);
-  console.log("|---|---|---|---|");
+  console.log(`gongkai import of distinct reports, a new process and a fresh SQLite file per run; ${cores} cores; Node ${process.version}; load average ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after.\n`);
+  console.log(`| corpus | files | KB per file | --workers 0 (s, median; runs) | ${pools.map((w) => `--workers ${w} (s; runs), speedup`).join(" | ")} |`);
+  console.log(`|---|---|---|---|${pools.map(() => "---|").join("")}`);
   for (const r of rows) console.log(r);
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -23,7 +23,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--url <url>", "原文网址 (source URL of the report)")
     .option("--agencies <csv>", "机关名录 CSV：name,level,parent,aliases (agencies CSV)")
     .option("--json", "每个文件一行 JSON 结果 (one JSON line per file)")
-    .option("--workers <n>", "解析线程数；默认 500 个文件起用全部核心，0 为逐个解析 (parsing threads; default all cores from 500 files, 0 = one at a time)")
+    .option("--workers <n>", "解析线程数；默认 500 个文件起用核心数减一，0 为逐个解析 (parsing threads; default one fewer than the cores from 500 files, 0 = one at a time)")
     .option("--max-heap <MB>", "每个解析线程的内存上限 (each parsing thread's heap limit in MB)")
     .action(async (paths: string[], opts: { db?: string; agency?: string; level?: string; parent?: string; year?: string; url?: string; agencies?: string; json?: boolean; workers?: string; maxHeap?: string }) => {
       await withStore(opts.db, setCode, async (store) => {
@@ -38,7 +38,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
         }
         const files = collectInputs(paths);
         const year = intOption(opts.year, "--year");
-        const workers = intOption(opts.workers, "--workers", 0) ?? (files.length >= PARALLEL_FROM ? availableParallelism() : 0);
+        const workers = intOption(opts.workers, "--workers", 0) ?? (files.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0);
         const maxHeapMb = intOption(opts.maxHeap, "--max-heap", 64);
         // Files not stored yet are parsed on worker threads ahead of the storing: the one count
         // shown is of files stored, which waits for their parse.
@@ -66,9 +66,11 @@ export function register(program: Command, setCode: (code: number) => void): voi
 }
 
 /**
- * From how many files an import parses on worker threads unless --workers says otherwise. Below
- * it, starting the threads costs what they save: the storing (one thread) is most of the time
- * (36 fixture files 1.3 s one by one, 1.4–1.5 s with two workers; 300 files 2.1–2.5 s against
- * 2.4–2.5 s; 2,000 files 6.9–7.7 s against 6.2–6.3 s, BENCHMARKS.md).
+ * From how many files an import parses on worker threads unless --workers says otherwise, and then
+ * on one core fewer than the machine has: this thread, storing one transaction per report, is what
+ * an import waits for, and a worker on every core takes CPU from it. `npm run bench:import` on 2
+ * cores, distinct published reports, one file at a time against one worker: 100 files 1.07 s against
+ * 1.15 s, 300 even, 500 2.62 s against 2.50 s, 1,000 3.44 s against 2.98 s, 4,000 12.2 s against
+ * 8.3 s (two workers: 3.55 and 11.3 s). BENCHMARKS.md, "Import".
  */
 const PARALLEL_FROM = 500;
