@@ -69,8 +69,8 @@ export function register(program: Command, setCode: (code: number) => void): voi
  * From how many files an import parses on worker threads unless --workers says otherwise, and then
  * on one core fewer than the machine has: this thread, storing one transaction per report, is what
  * an import waits for, and a worker on every core takes CPU from it. `npm run bench:import` on 2
- * cores, distinct published reports, one file at a time against one worker: 100 files 1.07 s against
- * 1.15 s, 300 even, 500 2.62 s against 2.50 s, 1,000 3.44 s against 2.98 s, 4,000 12.2 s against
- * 8.3 s (two workers: 3.55 and 11.3 s). BENCHMARKS.md, "Import".
+ * cores, distinct published reports, one file at a time against one worker: 100 files 1.35 s against
+ * 1.39 s, 500 2.80 s against 2.72 s, 1,000 3.95 s against 3.59 s, 4,000 13.5 s against 9.4 s (two
+ * workers: 4.40 and 11.0 s). BENCHMARKS.md, "Import".
  */
 const PARALLEL_FROM = 500;

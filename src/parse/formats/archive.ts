@@ -13,11 +13,11 @@ const tooLarge = (file: string, what: string, mb: string) =>
 
 /**
  * Refuses a DOCX/XLSX whose parts unpack to more than MAX_UNPACKED_BYTES. The sizes its directory
- * declares refuse an honest bomb at once; a bomb whose directory lies is caught by inflating every
- * part here, a chunk at a time, counting what comes out and stopping at the limit (for a real
- * report a few milliseconds: the readers' own unzip keeps each part whole, and would be killed by
- * the heap limit first). A zip that cannot be read is left to the format's reader, which says what
- * is wrong with it.
+ * declares refuse an honest bomb at once. A bomb whose directory lies is caught by inflating every
+ * part here, a chunk at a time, counting what comes out and stopping at the limit: a few
+ * milliseconds for a real report, where mammoth and ExcelJS, which inflate each part whole, would
+ * exhaust the heap before noticing. A zip that cannot be read is left to the format's reader,
+ * which says what is wrong with it.
  */
 export function checkArchive(bytes: Uint8Array, file: string, what: string): void {
   const declared = declaredSize(bytes);
