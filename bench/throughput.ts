@@ -33,11 +33,11 @@ function replicate(pages: string[], n: number, dir: string): number {
 }
 
 
-/** The floor (bench/floor.ts): parse5 alone, in a fresh process that loads nothing else. */
-function floorInChild(dir: string): number {
+/** The floor (bench/floor.ts): parse5 alone, in a fresh process that loads nothing else; warm (best of 3) and cold (its first pass). */
+function floorInChild(dir: string): { seconds: number; cold: number } {
   const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./floor.ts", import.meta.url)), dir], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!).seconds;
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
 /**
@@ -134,22 +134,24 @@ async function main(): Promise<void> {
     // with the floor measured just before or just after it (the faster of the two), each window
     // runs one worker and all workers back to back (see window()), and the figures reported are
     // the medians of three windows.
-    const floors = [floorInChild(big)];
-    const windows: { one: Runs; all: Runs; floor: number }[] = [];
+    const measured = [floorInChild(big)];
+    const windows: { one: Runs; all: Runs; floor: number; coldFloor: number }[] = [];
     for (let w = 0; w < WINDOWS; w++) {
       const runs = await window(big, cores, work, w % 2 === 0);
-      floors.push(floorInChild(big));
-      windows.push({ ...runs, floor: Math.min(floors[w], floors[w + 1]) });
+      measured.push(floorInChild(big));
+      windows.push({ ...runs, floor: Math.min(measured[w].seconds, measured[w + 1].seconds), coldFloor: Math.min(measured[w].cold, measured[w + 1].cold) });
     }
+    const floors = measured.map((f) => f.seconds);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    const figures = (pick: (r: Runs) => Timed) => {
-      const ratios = windows.map((x) => pick(x.one).wall / x.floor);
+    const figures = (pick: (r: Runs) => Timed, floorOf: (x: (typeof windows)[number]) => number = (x) => x.floor) => {
+      const ratios = windows.map((x) => pick(x.one).wall / floorOf(x));
       const speedups = windows.map((x) => pick(x.one).wall / pick(x.all).wall);
       // The window shown in the table: the one whose ratio is the median.
       const shown = windows[ratios.indexOf(median(ratios))];
-      return { ratios, speedups, ratio: median(ratios), speedup: median(speedups), one: pick(shown.one), all: pick(shown.all), floor: shown.floor };
+      return { ratios, speedups, ratio: median(ratios), speedup: median(speedups), one: pick(shown.one), all: pick(shown.all), floor: floorOf(shown) };
     };
-    const cold = figures((r) => r.cold);
+    // A cold run (V8 compiling as it goes) against parse5's cold pass, as warm against warm.
+    const cold = figures((r) => r.cold, (x) => x.coldFloor);
     const warm = figures((r) => r.warm);
     // The statistic of the seventh session: the first warm pass alone against the best floor.
     const firstWarm = figures((r) => r.warmPasses[0]);
@@ -172,15 +174,16 @@ async function main(): Promise<void> {
       "| run | seconds | reports/s | MB/s | CPU seconds, all threads |",
       "|---|---|---|---|---|",
       row("bare parse5 (read + parse5 tree), 1 thread, own process, best of 3 after a warm-up", warm.floor),
+      row("bare parse5, cold (the first pass of that process)", cold.floor),
       row(`full pipeline, 1 worker, warm pool, best of ${WARM_PASSES}`, warm.one),
       row(`full pipeline, ${cores} workers, warm pool, best of ${WARM_PASSES}`, warm.all),
       row("full pipeline, 1 worker, cold (one `gongkai parse` run)", cold.one),
       row(`full pipeline, ${cores} workers, cold (one \`gongkai parse\` run)`, cold.all),
       "",
-      `- windows (seconds: floor before and after, each the best of 3 passes; each configuration cold, then its ${WARM_PASSES} warm passes; cold runs back to back, warm passes in alternating order): ${windows.map((x, w) => `${w + 1}: floor ${floors[w].toFixed(1)}, 1 worker ${x.one.cold.wall.toFixed(1)} | ${x.one.warmPasses.map((t) => t.wall.toFixed(1)).join("/")}, ${cores} workers ${x.all.cold.wall.toFixed(1)} | ${x.all.warmPasses.map((t) => t.wall.toFixed(1)).join("/")}, floor ${floors[w + 1].toFixed(1)}`).join("; ")}; the table shows the windows with the median ratios`,
+      `- windows (seconds: floor before and after, each the best of 3 passes; each configuration cold, then its ${WARM_PASSES} warm passes; cold runs back to back, warm passes in alternating order): ${windows.map((x, w) => `${w + 1}: floor ${floors[w].toFixed(1)} (cold ${measured[w].cold.toFixed(1)}), 1 worker ${x.one.cold.wall.toFixed(1)} | ${x.one.warmPasses.map((t) => t.wall.toFixed(1)).join("/")}, ${cores} workers ${x.all.cold.wall.toFixed(1)} | ${x.all.warmPasses.map((t) => t.wall.toFixed(1)).join("/")}, floor ${floors[w + 1].toFixed(1)} (cold ${measured[w + 1].cold.toFixed(1)})`).join("; ")}; the table shows the windows with the median ratios`,
       `- warm pool (sustained throughput; best of ${WARM_PASSES} passes, as the floor), medians of ${WINDOWS} windows: ${verdict(warm)} — windows ${perWindow(warm)}`,
       `- warm pool, first warm pass only (one pass against the floor's best, the seventh session's figure): ${verdict(firstWarm)} — windows ${perWindow(firstWarm)}`,
-      `- cold (each worker compiles the pipeline first), medians of ${WINDOWS} windows: ${verdict(cold)} — windows ${perWindow(cold)}`,
+      `- cold (each worker compiles the pipeline first; against parse5's cold pass), medians of ${WINDOWS} windows: ${verdict(cold)} — windows ${perWindow(cold)}`,
       `- the machine's ceiling: bare parse5 in ${cores} processes at once takes ${tFloorAll.toFixed(1)} s (slowest) against ${Math.min(...floors).toFixed(1)} s alone, a speedup of ${ceiling.toFixed(2)} for parse5 alone`,
       `- peak RSS, all workers: ${Math.round(n / 10)} files ${rssSmall.toFixed(0)} MB, ${n} files ${rssBig.toFixed(0)} MB (×${(rssBig / rssSmall).toFixed(2)} for ×10 files; target flat)`,
       `- JSONL output (reports with provenance and check findings): ${outSize.toFixed(0)} MB`,
