@@ -1,11 +1,13 @@
 /**
  * Import bench (`npm run bench:import`): where parsing on worker threads starts to pay in
- * `gongkai import`. For each batch size, N distinct reports are written as HTML pages, and the CLI imports the folder
- * into a fresh SQLite file, once one file at a time (`--workers 0`) and once with each worker count asked for (default: one per core),
- * alternating (ABBA), each run a new process as a user starts it. Every run must store all N.
+ * `gongkai import`. For each batch size, N distinct reports are written as HTML pages, and the
+ * CLI imports the folder into a fresh SQLite file one file at a time (`--workers 0`) and with
+ * each worker count asked for (default: the CLI's own, one core fewer than the machine has, and
+ * one per core), in alternating order (ABBA), each run a new process as a user starts it. Every
+ * run must store all N.
  *
  * Two corpora: the published fixture pages (long prose, 17 KB), each under an agency name of its
- * own, and the 2021 template as the renderer writes it (tables and little prose, 8 KB).
+ * own, and the 2021 template as the renderer writes it (tables and little prose, 7 KB).
  *
  *   npm run bench:import -- [--sizes 100,500,1000,2000,4000] [--rounds 2] [--corpus published,template] [--workers 1,2]
  */
@@ -28,8 +30,8 @@ const sizes = arg("--sizes", "100,500,1000,2000,4000").split(",").map(Number);
 const corpora = arg("--corpus", "published,template").split(",") as Corpus[];
 const rounds = Number(arg("--rounds", "2"));
 const cores = availableParallelism();
-/** Worker counts compared with one file at a time. */
-const pools = arg("--workers", String(cores)).split(",").map(Number);
+/** Worker counts compared with one file at a time: by default the CLI's (one core fewer than the machine has) and one per core. */
+const pools = arg("--workers", [...new Set([Math.max(1, cores - 1), cores])].join(",")).split(",").map(Number);
 const BIN = new URL("../bin/gongkai.js", import.meta.url).pathname;
 const YEARS = [2023, 2024];
 
