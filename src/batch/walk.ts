@@ -1,9 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { InputError } from "../parse/decode.js";
+import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 
 /** File endings picked up inside folders (explicitly named files are taken whatever their name). */
-export const FOLDER_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".txt", ".docx", ".pdf", ".xlsx"]);
+export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(INPUT_EXTENSIONS);
 
 /**
  * The files to parse: each argument that is a file, and every report-like file under each folder

@@ -3,7 +3,7 @@ import { InputError } from "../decode.js";
 import { checkArchive } from "./archive.js";
 
 /** Input formats read here, told apart by their bytes (the file name only words the errors). */
-export type BinaryFormat = "docx" | "pdf" | "xlsx";
+export type BinaryFormat = "docx" | "pdf" | "xlsx" | "mhtml";
 
 const has = (buf: Buffer, s: string) => buf.indexOf(s, 0, "latin1") >= 0;
 
@@ -16,14 +16,21 @@ export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat
     if (has(buf, "xl/workbook.xml")) return "xlsx";
     throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、网页或文本 (unsupported archive/document format)`);
   }
+  if (isMhtml(buf)) return "mhtml";
   if (buf[0] === 0xd0 && buf[1] === 0xcf && buf[2] === 0x11 && buf[3] === 0xe0) {
     throw new InputError("UNSUPPORTED", `${filename}: 旧版 Office 格式(.doc/.xls/.wps)不支持，请另存为 .docx 或 .xlsx (legacy .doc/.xls format not supported; save as .docx/.xlsx)`);
   }
   return null;
 }
 
+/** A MIME header line (`From:`, `MIME-Version:`, `Snapshot-Content-Location:` …) first, a multipart/related body declared near it: a web page saved as one file. HTML and text never begin with a header line. */
+function isMhtml(buf: Buffer): boolean {
+  const head = buf.subarray(0, 4096).toString("latin1");
+  return /^[ \t\r\n]*[A-Za-z][\w-]*:/.test(head) && /^content-type:[ \t]*multipart\/related/im.test(head);
+}
+
 /**
- * Reads a DOCX, PDF or XLSX file into the document seam; null when the bytes are none of these
+ * Reads a DOCX, PDF, XLSX or MHTML file into the document seam; null when the bytes are none of these
  * (the caller then decodes them as HTML or text). Readers load lazily: a text-only batch never
  * pays for pdfjs or exceljs.
  */
@@ -34,6 +41,7 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
     return (await import("./docx.js")).readDocx(bytes, filename);
   }
   if (format === "pdf") return (await import("./pdf.js")).readPdf(bytes, filename);
+  if (format === "mhtml") return (await import("./mhtml.js")).readMhtml(bytes, filename);
   if (format === "xlsx") {
     checkArchive(bytes, filename, "Excel");
     return (await import("./xlsx.js")).readXlsx(bytes, filename);
@@ -42,4 +50,4 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
 }
 
 /** File name endings the folder walk picks up. */
-export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".txt", ".docx", ".pdf", ".xlsx"] as const;
+export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".docx", ".pdf", ".xlsx"] as const;
