@@ -41,75 +41,60 @@ const base64Lines = (bytes: Buffer) => bytes.toString("base64").replace(/.{76}/g
 /** A tiny PNG, the kind of part a saved page carries beside its HTML. */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-/** The page as Chrome/Edge save it (「网页，单个文件」): UTF-8, quoted-printable, pictures after it. */
-function blinkMhtml(html: string): Buffer {
-  const boundary = "----MultipartBoundary--3Qd8Hn1xWmVb6nZ0k6iP9cUaS2rR4tT5uY7wE0oI1p----";
-  return Buffer.from([
-    "From: <Saved by Blink>",
-    "Snapshot-Content-Location: https://www.pingtan.gov.cn/jhtml/ct/ct_4553_1.html",
-    "Subject: =?utf-8?Q?=E5=B9=B4=E5=BA=A6=E6=8A=A5=E5=91=8A?=",
-    "Date: Sat, 5 Dec 2026 09:12:40 +0800",
+/**
+ * A multipart/related message as browsers write it: `headers` (with the boundary's parameter
+ * last), an optional preamble, the page's part, then a picture's part.
+ */
+function message(headers: string[], boundary: string, preamble: string, pagePart: string[], site: string): string[] {
+  return [
+    ...headers,
     "MIME-Version: 1.0",
     "Content-Type: multipart/related;",
     '\ttype="text/html";',
     `\tboundary="${boundary}"`,
     "",
+    preamble,
     "",
     `--${boundary}`,
-    "Content-Type: text/html",
-    "Content-ID: <frame-6D0A4C9E2F1B3E5A7C9D1F3B5D7F9A1C@mhtml.blink>",
-    "Content-Transfer-Encoding: quoted-printable",
-    "Content-Location: https://www.pingtan.gov.cn/jhtml/ct/ct_4553_1.html",
-    "",
-    quotedPrintable(Buffer.from(html, "utf8")),
+    ...pagePart,
     "",
     `--${boundary}`,
     "Content-Type: image/png",
     "Content-Transfer-Encoding: base64",
-    "Content-Location: https://www.pingtan.gov.cn/images/gh_logo.png",
+    `Content-Location: ${site}/images/logo.png`,
     "",
     base64Lines(PNG),
     "",
     `--${boundary}--`,
     "",
-  ].join("\r\n"), "latin1");
+  ];
 }
 
-/** The page as Internet Explorer saved it (.mht) from a GB2312 site: GBK bytes in base64. */
+/** The page as Chrome/Edge save it (「网页，单个文件」): UTF-8, quoted-printable, pictures after it. */
+function blinkMhtml(html: string): Buffer {
+  const site = "https://www.pingtan.gov.cn";
+  const lines = message(
+    ["From: <Saved by Blink>", `Snapshot-Content-Location: ${site}/jhtml/ct/ct_4553_1.html`, "Subject: =?utf-8?Q?=E5=B9=B4=E5=BA=A6=E6=8A=A5=E5=91=8A?=", "Date: Sat, 5 Dec 2026 09:12:40 +0800"],
+    "----MultipartBoundary--3Qd8Hn1xWmVb6nZ0k6iP9cUaS2rR4tT5uY7wE0oI1p----",
+    "",
+    ["Content-Type: text/html", "Content-ID: <frame-6D0A4C9E2F1B3E5A7C9D1F3B5D7F9A1C@mhtml.blink>", "Content-Transfer-Encoding: quoted-printable", `Content-Location: ${site}/jhtml/ct/ct_4553_1.html`, "", quotedPrintable(Buffer.from(html, "utf8"))],
+    site,
+  );
+  return Buffer.from(lines.join("\r\n"), "latin1");
+}
+
+/** The page as Internet Explorer saved it (.mht) from a GB2312 site: GBK bytes in base64, headers in the system's code page. */
 function ieMhtml(html: string): Buffer {
-  const boundary = "----=_NextPart_000_0000_01DB4E6A.5C3B2D10";
+  const site = "http://www.pingtan.gov.cn";
   const gbk = html.replace(/charset=["']?utf-8["']?/i, 'charset="gb2312"');
-  return iconv.encode([
-    "From: <由 Windows Internet Explorer 8 保存>",
-    `Subject: =?gb2312?B?${iconv.encode("平潭综合实验区政府信息公开工作年度报告", "gbk").toString("base64")}?=`,
-    "Date: Mon, 12 Jan 2017 10:20:30 +0800",
-    "MIME-Version: 1.0",
-    "Content-Type: multipart/related;",
-    '\ttype="text/html";',
-    `\tboundary="${boundary}"`,
-    "X-MimeOLE: Produced By Microsoft MimeOLE V6.1.7601.17609",
-    "",
+  const lines = message(
+    ["From: <由 Windows Internet Explorer 8 保存>", `Subject: =?gb2312?B?${iconv.encode("平潭综合实验区政府信息公开工作年度报告", "gbk").toString("base64")}?=`, "Date: Mon, 12 Jan 2017 10:20:30 +0800", "X-MimeOLE: Produced By Microsoft MimeOLE V6.1.7601.17609"],
+    "----=_NextPart_000_0000_01DB4E6A.5C3B2D10",
     "This is a multi-part message in MIME format.",
-    "",
-    `--${boundary}`,
-    'Content-Type: text/html;',
-    '\tcharset="gb2312"',
-    "Content-Transfer-Encoding: base64",
-    "Content-Location: http://www.pingtan.gov.cn/zwgk/ndbg/",
-    "",
-    base64Lines(iconv.encode(gbk, "gbk")),
-    "",
-    `--${boundary}`,
-    "Content-Type: image/png",
-    "Content-Transfer-Encoding: base64",
-    "Content-Location: http://www.pingtan.gov.cn/images/site_logo.png",
-    "",
-    base64Lines(PNG),
-    "",
-    `--${boundary}--`,
-    "",
-  // IE wrote its headers in the system's code page.
-  ].join("\r\n"), "gbk");
+    ["Content-Type: text/html;", '\tcharset="gb2312"', "Content-Transfer-Encoding: base64", `Content-Location: ${site}/zwgk/ndbg/`, "", base64Lines(iconv.encode(gbk, "gbk"))],
+    site,
+  );
+  return iconv.encode(lines.join("\r\n"), "gbk");
 }
 
 test("a web page saved as one file (Chrome's quoted-printable UTF-8, IE's base64 GB2312) parses to the same report as the page", async () => {
