@@ -2,7 +2,7 @@ import PostalMime from "postal-mime";
 import { InputError, MAX_TEXT_BYTES } from "../decode.js";
 import { toDocument, type Document } from "../document.js";
 
-export const MAX_MHTML_BYTES = 128 * 1024 * 1024;
+const MAX_MHTML_BYTES = 128 * 1024 * 1024;
 
 /**
  * A web page saved as one file (MHTML, `.mht`/`.mhtml`: Chrome's and Edge's 「网页，单个文件」,
