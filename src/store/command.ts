@@ -27,12 +27,3 @@ export async function withStore(db: string | undefined, setCode: (c: number) => 
     await store?.close().catch(() => {});
   }
 }
-
-/** An integer flag's value (at least `min` when given); a StoreError naming the flag otherwise. */
-export function intOption(v: string | undefined, name: string, min?: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new StoreError("BAD_INPUT", `${name} 应为整数：${v} (${name} must be an integer)`);
-  if (min !== undefined && n < min) throw new StoreError("BAD_INPUT", `${name} 不能小于 ${min}：${n} (${name} must be at least ${min})`);
-  return n;
-}

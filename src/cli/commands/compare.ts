@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DB_OPTION, intOption, withStore } from "../../store/command.js";
+import { DB_OPTION, withStore } from "../../store/command.js";
+import { intOption } from "../flags.js";
 import { checkFormat, compare, fieldLabel, renderRows, type CompareRow } from "../../store/index.js";
 
 /** `gongkai compare --year Y --field F [--level 县]`: every agency's value for a year, ranked. */

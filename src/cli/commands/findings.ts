@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DB_OPTION, intOption, withStore } from "../../store/command.js";
+import { DB_OPTION, withStore } from "../../store/command.js";
+import { intOption } from "../flags.js";
 import { checkAllAcrossYears, checkFormat, listFindings, renderRows, resolveAgency, setVerdict, showFinding, type StoredFinding, type Verdict } from "../../store/index.js";
 
 /**

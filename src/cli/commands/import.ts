@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { collectInputs, createProgress } from "../../batch/index.js";
-import { DB_OPTION, intOption, withStore } from "../../store/command.js";
+import { DB_OPTION, withStore } from "../../store/command.js";
+import { intOption } from "../flags.js";
 import { importFiles, loadAgenciesCsv, type ImportOutcome } from "../../store/index.js";
 
 /**

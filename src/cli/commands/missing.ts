@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DB_OPTION, intOption, withStore } from "../../store/command.js";
+import { DB_OPTION, withStore } from "../../store/command.js";
+import { intOption } from "../flags.js";
 import { checkFormat, missing, renderRows, type MissingRow } from "../../store/index.js";
 
 /** `gongkai missing --year Y`: agencies with no report for that year. Exit 1 when some are missing. */

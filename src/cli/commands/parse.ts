@@ -4,6 +4,7 @@ import type { ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
 import { drawReport } from "../report-view.js";
+import { intOption } from "../flags.js";
 import { runBatch } from "../../batch/index.js";
 import { statSync } from "node:fs";
 
@@ -95,14 +96,6 @@ interface BatchFlags {
   maxHeap?: string;
 }
 
-/** A whole-number flag's value; an InputError naming the flag when it is not one. */
-function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= min) return n;
-  throw new InputError("UNSUPPORTED", `${flag} 须为不小于 ${min} 的整数 (${flag} must be a whole number ≥ ${min}): ${value}`);
-}
-
 /** Folders or --out: the batch runner (src/batch) writes one export and a progress display. */
 async function batch(paths: string[], opts: BatchFlags, setCode: (code: number) => void): Promise<void> {
   if (!opts.out) {
@@ -114,8 +107,8 @@ async function batch(paths: string[], opts: BatchFlags, setCode: (code: number) 
     return setCode(2);
   }
   try {
-    const workers = wholeNumber("--workers", opts.workers, 0);
-    const maxHeapMb = wholeNumber("--max-heap", opts.maxHeap, 64);
+    const workers = intOption(opts.workers, "--workers", 0);
+    const maxHeapMb = intOption(opts.maxHeap, "--max-heap", 64);
     const s = await runBatch(paths, { out: opts.out, headers: opts.headers, resume: opts.resume, force: opts.force, workers, maxHeapMb });
     process.stderr.write(`${s.out}: 解析成功 ${s.parsed}，失败 ${s.failed}，已跳过 ${s.skipped}，共 ${s.total} (parsed ${s.parsed}, failed ${s.failed}, skipped ${s.skipped}, total ${s.total})${s.interrupted ? "；已中断，加 --resume 续跑 (interrupted; rerun with --resume)" : ""}\n`);
     setCode(s.interrupted ? 130 : s.failed ? 2 : 0);

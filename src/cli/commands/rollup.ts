@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DB_OPTION, intOption, withStore } from "../../store/command.js";
+import { DB_OPTION, withStore } from "../../store/command.js";
+import { intOption } from "../flags.js";
 import { checkFormat, renderRows, rollup, type RollupDifference } from "../../store/index.js";
 import { drawApplicationTables } from "../report-view.js";
 
