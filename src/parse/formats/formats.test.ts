@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { strToU8, unzipSync, Zip, ZipDeflate } from "fflate";
+import * as CFB from "cfb";
+import { collectInputs } from "../../batch/walk.js";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
@@ -61,7 +63,7 @@ test("PDFs printed by LibreOffice from every fixture parse to the same fields as
   }
 });
 
-test("Word files (one paragraph per line, and LibreOffice's own .docx) parse to the same fields", async () => {
+test("Word files (one paragraph per line, LibreOffice's own .docx, and Word 97 .doc) parse to the same fields", async () => {
   const dir = join(work, "docx");
   execFileSync("mkdir", ["-p", dir]);
   const list = fixtures();
@@ -74,8 +76,12 @@ test("Word files (one paragraph per line, and LibreOffice's own .docx) parse to 
     copyFileSync(path, join(dir, `${name}.txt`));
   }
   soffice("docx:MS Word 2007 XML", list.map(([name]) => join(dir, `${name}.txt`)), dir, "Text (encoded):UTF8,LF,,,");
+  soffice("doc:MS Word 97", list.map(([name]) => join(dir, `${name}.txt`)), dir, "Text (encoded):UTF8,LF,,,");
   for (const [name, path] of list) {
     sameReport(await parsePath(join(dir, `${name}.docx`), name), await original(name, path), `${name}.docx (LibreOffice)`);
+    const doc = readFileSync(join(dir, `${name}.doc`));
+    assert.equal(sniffFormat(doc), "doc");
+    sameReport(await parseReport(doc, { filename: `${name}.doc` }), await original(name, path), `${name}.doc (LibreOffice)`);
   }
 });
 
@@ -87,7 +93,7 @@ function layoutToHtml(blocks: ReturnType<typeof statutoryLayout>["blocks"]): str
 
 /**
  * Draws each report's statutory tables as Word tables, as one Excel sheet with merged cells, and
- * prints the Word file to PDF. Each must read back to exactly the fields the same tables give as
+ * prints the Word file to PDF and saves it as Word 97 (.doc). Each must read back to exactly the fields the same tables give as
  * HTML; `exact` also requires exactly the original report's table fields.
  */
 async function tablesRoundTrip(select: (name: string) => boolean, dirName: string, minCases: number, exact: boolean): Promise<void> {
@@ -109,6 +115,7 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   }
   assert.ok(cases.length >= minCases, "2019- and 2021-format fixtures found");
   soffice("pdf", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  soffice("doc:MS Word 97", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
   // The Word file saved as a web page by LibreOffice: real-world HTML (fonts, paragraphs in cells,
   // column groups), read by the HTML fast path exactly as parse5 reads it.
   soffice("html", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
@@ -118,10 +125,14 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
     assert.deepEqual((await parseReport(Buffer.from(page), { filename: `${name}.html` })).fields, html.fields, `${name}.html (LibreOffice): same fields as the HTML tables`);
   }
   for (const { name, expected, html, src } of cases) {
-    for (const ext of [".docx", ".xlsx", ".pdf"]) {
+    const docx = await readFormat(readFileSync(join(dir, `${name}.docx`)), `${name}.docx`);
+    for (const ext of [".docx", ".doc", ".xlsx", ".pdf"]) {
       const bytes = readFileSync(join(dir, name + ext));
       const doc = await readFormat(bytes, name + ext);
       assert.ok(doc && doc.tables.length >= 3, `${name}${ext}: tables rebuilt as grids`);
+      // A .doc stores no column grid (each row its own cell edges) and marks merged cells its own
+      // way: the grids rebuilt from it are the ones mammoth reads from the same table as .docx.
+      if (ext === ".doc") assert.deepEqual(doc.tables.map((t) => [t.rows, t.origin]), docx!.tables.map((t) => [t.rows, t.origin]), `${name}.doc: the .docx's grids`);
       const got = await parseReport(bytes, { filename: name + ext });
       assert.deepEqual(got.fields, html.fields, `${name}${ext}: same fields as the HTML tables`);
       if (exact) assert.deepEqual(got.fields, expected, `${name}${ext}: same fields as the original report`);
@@ -168,10 +179,64 @@ test("a PDF without a text layer (a scan) is refused with SCANNED_PDF and a mess
 test("damaged and legacy Office files get clear errors, other bytes are left to the text path", async () => {
   await assert.rejects(readFormat(Buffer.from("%PDF-1.4\nnot really a pdf"), "bad.pdf"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("bad.pdf: PDF"));
   const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
-  await assert.rejects(readFormat(ole, "old.doc"), (e: unknown) => e instanceof InputError && e.code === "UNSUPPORTED" && /\.doc/.test(e.message));
+  await assert.rejects(readFormat(ole, "old.doc"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("old.doc: 旧版 Office 文件已损坏"));
   const zip = Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.from("word/document.xml but truncated")]);
   await assert.rejects(readFormat(zip, "cut.docx"), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message.startsWith("cut.docx: Word"));
   assert.equal(await readFormat(Buffer.from("<html><body>年度报告</body></html>"), "a.html"), null);
+});
+
+/** Replaces the WordDocument stream of a .doc (a compound file) by what `edit` makes of it. */
+function editWordStream(doc: Buffer, edit: (w: Buffer) => void): Buffer {
+  const container = CFB.read(doc, { type: "buffer" });
+  const entry = CFB.find(container, "WordDocument")!;
+  const w = Buffer.from(entry.content as Uint8Array);
+  edit(w);
+  entry.content = w;
+  entry.size = w.length;
+  return Buffer.from(CFB.write(container, { type: "buffer" }) as Uint8Array);
+}
+
+test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Word 95 named, damage never crashes", async () => {
+  const dir = join(work, "legacy");
+  execFileSync("mkdir", ["-p", dir]);
+  const [name, path] = fixtures().find(([n]) => TABLED(n) && n.startsWith("pingtan"))!;
+  const { blocks } = statutoryLayout(await original(name, path));
+  writeFileSync(join(dir, "r.docx"), await layoutToDocx(blocks));
+  writeFileSync(join(dir, "r.xlsx"), await layoutToXlsx(blocks));
+  soffice("doc:MS Word 97", [join(dir, "r.docx")], dir);
+  soffice("xls:MS Excel 97", [join(dir, "r.xlsx")], dir);
+  const doc = readFileSync(join(dir, "r.doc"));
+  const fields = (await parseReport(readFileSync(join(dir, "r.docx")), { filename: "r.docx" })).fields;
+  // WPS 文字's .wps is the same binary format: the name does not decide, the bytes do.
+  assert.deepEqual((await parseReport(doc, { filename: "r.wps" })).fields, fields);
+  writeFileSync(join(dir, "r.wps"), doc);
+  assert.deepEqual(collectInputs([dir]).map((f) => f.slice(dir.length + 1)), ["r.doc", "r.docx", "r.wps", "r.xlsx"]);
+
+  const refused = async (bytes: Buffer, file: string, code: string, message: RegExp) =>
+    assert.rejects(parseReport(bytes, { filename: file }), (e: unknown) => e instanceof InputError && e.code === code && message.test(e.message));
+  await refused(readFileSync(join(dir, "r.xls")), "r.xls", "UNSUPPORTED", /^r\.xls: 旧版 Excel 格式\(\.xls\/\.et\)不支持/);
+  await refused(editWordStream(doc, (w) => w.writeUInt16LE(w.readUInt16LE(0x0a) | 0x0100, 0x0a)), "locked.doc", "UNSUPPORTED", /^locked\.doc: Word 文件有密码保护/);
+  await refused(editWordStream(doc, (w) => w.writeUInt16LE(0x65 - 1, 2)), "w95.doc", "UNSUPPORTED", /^w95\.doc: Word 6\.0\/95/);
+  await refused(editWordStream(doc, (w) => w.fill(0xff, 0x9a, 0x200)), "cut.doc", "UNREADABLE", /^cut\.doc: Word 文件已损坏/);
+  await refused(doc.subarray(0, 1536), "short.doc", "UNREADABLE", /^short\.doc: /);
+
+  // Bytes changed at random: a report, or an InputError naming the problem; never anything else.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const outcomes = new Set<string>();
+  for (let i = 0; i < 150; i++) {
+    const b = Buffer.from(doc);
+    for (let k = 1 + Math.floor(random() * 8); k > 0; k--) b[Math.floor(random() * b.length)] = Math.floor(random() * 256);
+    try {
+      await parseReport(b, { filename: "mutated.doc" });
+      outcomes.add("read");
+    } catch (e) {
+      assert.ok(e instanceof InputError, `mutation ${i}: ${e}`);
+      assert.match(e.message, /^mutated\.doc: /);
+      outcomes.add(e.code);
+    }
+  }
+  assert.ok(outcomes.has("read") && outcomes.has("UNREADABLE"), [...outcomes].join());
 });
 
 /** A real zip bomb: `part` holds about 300 MB of repeated markup, compressed to well under 1 MB. */
