@@ -12,7 +12,7 @@ import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
 import { htmlToContent } from "../html.js";
-import { layoutToDocx, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
+import { layoutToDocx, layoutToHtml, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
 
 const ROOT = new URL("../../../fixtures/", import.meta.url).pathname;
 
@@ -84,12 +84,6 @@ test("Word files (one paragraph per line, LibreOffice's own .docx, and Word 97 .
     sameReport(await parseReport(doc, { filename: `${name}.doc` }), await original(name, path), `${name}.doc (LibreOffice)`);
   }
 });
-
-/** The layout as the HTML a web page would carry (the reference path the formats must match). */
-function layoutToHtml(blocks: ReturnType<typeof statutoryLayout>["blocks"]): string {
-  const cell = (c: { text: string; rowspan?: number; colspan?: number }) => `<td rowspan="${c.rowspan ?? 1}" colspan="${c.colspan ?? 1}">${c.text}</td>`;
-  return `<html><body>${blocks.map((b) => ("line" in b ? `<p>${b.line}</p>` : `<table>${b.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("")}</table>`)).join("")}</body></html>`;
-}
 
 /**
  * Draws each report's statutory tables as Word tables, as one Excel sheet with merged cells, and

@@ -73,6 +73,12 @@ export function statutoryLayout(r: ParsedReport): { blocks: Block[]; ids: FieldI
   return { blocks, ids };
 }
 
+/** The layout as the HTML a web page would carry (the reference path the formats must match). */
+export function layoutToHtml(blocks: Block[]): string {
+  const cell = (c: LayoutCell) => `<td rowspan="${c.rowspan ?? 1}" colspan="${c.colspan ?? 1}">${c.text}</td>`;
+  return `<html><body>${blocks.map((b) => ("line" in b ? `<p>${b.line}</p>` : `<table>${b.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("")}</table>`)).join("")}</body></html>`;
+}
+
 /** The layout as a Word file (real Word tables with vertical and horizontal merges). */
 export async function layoutToDocx(blocks: Block[]): Promise<Buffer> {
   const children = blocks.map((b) => {
