@@ -345,6 +345,18 @@ function regrid(g: Grid, xs: number[]): void {
   g.xs = xs;
 }
 
+/** Each column's cell in a row, as "start-end" of the columns it covers (an origin and the copies of its text to its right). */
+function runs(row: string[], origin: boolean[]): string[] {
+  const out: string[] = [];
+  for (let j = 0; j < row.length;) {
+    let k = j + 1;
+    while (k < row.length && !origin[k] && row[k] === row[j]) k++;
+    for (let m = j; m < k; m++) out.push(`${j}-${k}`);
+    j = k;
+  }
+  return out;
+}
+
 /**
  * Appends a table's continuation from the next page. A row the page break cut in two (its first
  * part holds the numbers, the rest only label text) is glued back; a spanning label cell cut by
@@ -371,6 +383,25 @@ function joinContinuation(prev: Grid, next: Grid): void {
     });
     rows = rows.slice(1);
     origin = origin.slice(1);
+  }
+  // A header row the break cut in two (no numbers on either side of it): a cell over the same
+  // columns on both sides is one cell whose text wrapped over the break ("结果维" | "持"). It
+  // becomes a cell spanning both rows, as in the template; cells laid out differently (a
+  // spanning heading above, its sub-headings below) are different cells.
+  if (!cut && rows.length && !lastRow.some((t) => NUMERIC.test(t)) && !first.some((t) => NUMERIC.test(t)) && !prev.rows.some((r) => r.join("\0") === first.join("\0"))) {
+    const a = runs(lastRow, prev.origin[last]);
+    const b = runs(first, next.origin[0]);
+    first.forEach((t, j) => {
+      const above = lastRow[j];
+      if (!t || !above || !next.origin[0][j] || a[j] !== b[j]) return;
+      const glue = CJK.test(above.slice(-1)) || CJK.test(t[0]) ? "" : " ";
+      const text = above + glue + t;
+      for (let k = j; k < first.length && a[k] === a[j]; k++) {
+        prev.rows[last][k] = text;
+        rows[0][k] = text;
+        origin[0][k] = false;
+      }
+    });
   }
   if (rows.length) {
     rows[0].forEach((t, j) => {
