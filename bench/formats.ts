@@ -1,7 +1,7 @@
 /**
  * What each input format costs (npm run bench:formats): the same real reports (the 2019/2021
- * fixtures' statutory tables) as a web page, Word 2007+ (.docx), Word 97 (.doc, saved by
- * LibreOffice), a PDF printed from the Word file and an Excel sheet, each parsed in-process, in
+ * fixtures' statutory tables) as a web page, Word 2007+ (.docx), Word 97 (.doc) and RTF saved by
+ * LibreOffice, a PDF printed from the Word file and an Excel sheet, each parsed in-process, in
  * rounds that take the formats in turn (the machine's drift spread over all). Reported per report
  * and as a ratio to the web page, measured in the same run. Needs LibreOffice (`soffice`).
  *
@@ -17,7 +17,7 @@ import { layoutToDocx, layoutToHtml, layoutToXlsx, statutoryLayout } from "../sr
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const rounds = Number(process.env.FORMAT_ROUNDS ?? 10);
-const FORMATS = [".html", ".docx", ".doc", ".pdf", ".xlsx"] as const;
+const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".xlsx"] as const;
 
 function sources(): [string, string][] {
   const out: [string, string][] = readdirSync(join(FIXTURES, "seeds")).filter((f) => f.endsWith(".txt")).map((f) => [f.replace(".txt", ""), join(FIXTURES, "seeds", f)]);
@@ -41,11 +41,11 @@ try {
   }
   const docx = names.map((n) => join(work, `${n}.docx`));
   try {
-    for (const target of ["doc:MS Word 97", "pdf"]) {
+    for (const target of ["doc:MS Word 97", "rtf:Rich Text Format", "pdf"]) {
       execFileSync("soffice", [`-env:UserInstallation=file://${join(work, "lo")}`, "--headless", "--convert-to", target, "--outdir", work, ...docx], { stdio: "ignore" });
     }
   } catch {
-    console.error("需要 LibreOffice (soffice) 来生成 .doc 和 .pdf 版本 (LibreOffice is needed to make the .doc and .pdf versions)");
+    console.error("需要 LibreOffice (soffice) 来生成 .doc、.rtf 和 .pdf 版本 (LibreOffice is needed to make the .doc, .rtf and .pdf versions)");
     process.exit(1);
   }
   const bytes = Object.fromEntries(FORMATS.map((ext) => [ext, names.map((n) => readFileSync(join(work, n + ext)))]));

@@ -111,7 +111,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("check")
     .description("校验年度报告的勾稽关系 (check reports against the template identities)")
-    .argument("<files...>", "报告文件 (report files: .txt .html .mht .doc .wps .docx .pdf .xlsx)")
+    .argument("<files...>", "报告文件 (report files: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
     .option("--json", "输出 JSON (print JSON: [{file, issues}])")
     .option("--lang <lang>", "消息语言 zh|en，默认两者 (message language, default both)")
     .action(async (files: string[], opts: { json?: boolean; lang?: string }) => {

@@ -48,7 +48,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("parse")
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
-    .argument("<files...>", "报告文件：HTML、MHTML、文本、DOC/WPS、DOCX、PDF、XLSX (report files)")
+    .argument("<files...>", "报告文件：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
     .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")
     .option("--headers <lang>", "CSV/XLSX 列名：id 或 zh (column headers: field ids or Chinese labels)", "id")

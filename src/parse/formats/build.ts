@@ -47,6 +47,72 @@ export function expandSpans(rows: SpanCell[][]): { rows: string[][]; origin: boo
 }
 
 /**
+ * A table row as word processors store it (Word's .doc, RTF): no column grid, each row its own
+ * cell edges, merged cells flagged.
+ */
+export interface EdgeRow {
+  cells: string[];
+  /** Left edge of each cell and the right edge of the last (twips); absent: cells side by side. */
+  bounds?: number[];
+  /** Per cell: merged into the cell on its left (old-style horizontal merge). */
+  mergedLeft?: boolean[];
+  /** Per cell: continues the cell above (vertical merge). */
+  mergedUp?: boolean[];
+}
+
+/** Cell edges this close (twips, a third of a millimetre) are one column edge. */
+const SNAP_TWIPS = 20;
+
+/**
+ * Rows of edge-placed cells as a grid: the columns are the edges of all rows together, and a cell
+ * spans the columns between its edges. A cell continuing a vertical merge shows the text of the
+ * cell above, as a browser's rowspan does.
+ */
+export function edgeGrid(rows: EdgeRow[]): { rows: string[][]; origin: boolean[][] } {
+  const all = [...new Set(rows.flatMap((r) => r.bounds ?? []))].sort((a, b) => a - b);
+  const edges: number[] = [];
+  for (const b of all) if (!edges.length || b - edges[edges.length - 1] > SNAP_TWIPS) edges.push(b);
+  const column = (x: number) => {
+    let best = 0;
+    for (let i = 1; i < edges.length; i++) if (Math.abs(edges[i] - x) < Math.abs(edges[best] - x)) best = i;
+    return best;
+  };
+  const placed = rows.map(({ cells, bounds: b, mergedLeft, mergedUp }) => {
+    const spans: { text: string; from: number; to: number; up: boolean }[] = [];
+    let next = 0;
+    cells.forEach((text, i) => {
+      const known = b && i + 1 < b.length;
+      const from = known ? column(b[i]) : next;
+      const to = known ? Math.max(from + 1, column(b[i + 1])) : from + 1;
+      if (mergedLeft?.[i] && spans.length) {
+        const left = spans[spans.length - 1];
+        left.to = Math.max(left.to, to);
+        if (text.trim()) left.text = `${left.text} ${text}`;
+      } else {
+        spans.push({ text, from, to, up: mergedUp?.[i] ?? false });
+      }
+      next = to;
+    });
+    return spans;
+  });
+  const width = Math.max(1, ...placed.map((s) => (s.length ? s[s.length - 1].to : 0)));
+  const grid: string[][] = [];
+  const origin: boolean[][] = [];
+  placed.forEach((spans, r) => {
+    const row = Array<string>(width).fill("");
+    const starts = Array<boolean>(width).fill(false);
+    for (const s of spans) {
+      const above = s.up && r > 0 ? grid[r - 1][s.from] : undefined;
+      for (let c = s.from; c < s.to && c < width; c++) row[c] = above ?? s.text;
+      if (above === undefined && s.from < width) starts[s.from] = true;
+    }
+    grid.push(row);
+    origin.push(starts);
+  });
+  return { rows: grid, origin };
+}
+
+/**
  * Accumulates the visible text of a document line by line and its tables as grids, keeping the
  * seam's contract: each table row is one text line of its origin cells joined by " | ".
  * Everything is normalised in one pass at the end: whether text is traditional Chinese is a
@@ -66,6 +132,12 @@ export class DocumentBuilder {
     const keep = rows.map((row, r) => row.some((c, j) => c !== "" && origin[r][j]));
     const kept = rows.filter((_, r) => keep[r]).map((row) => row.map(cellText));
     if (kept.length) this.items.push({ rows: kept, origin: origin.filter((_, r) => keep[r]) });
+  }
+
+  /** A table of edge-placed rows (see edgeGrid). */
+  edgeTable(rows: EdgeRow[]): void {
+    const grid = edgeGrid(rows);
+    this.table(grid.rows, grid.origin);
   }
 
   build(): Document {

@@ -1,7 +1,7 @@
 import * as CFB from "cfb";
 import type { Document } from "../document.js";
 import { InputError, MAX_TEXT_BYTES } from "../decode.js";
-import { DocumentBuilder } from "./build.js";
+import { DocumentBuilder, type EdgeRow } from "./build.js";
 
 /**
  * Word 97–2003 (.doc) and WPS 文字 (.wps) files → the document seam, tables kept as grids.
@@ -278,18 +278,16 @@ const MARKS: Record<string, string> = {
   "\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\xa0": " ", "\t": " ",
 };
 
-interface RowCell { text: string }
-
 function buildDocument(text: string, paragraphOf: (cp: number) => Paragraph, file: string): Document {
   const out = new DocumentBuilder(file, "doc");
   let current = "";
   let cellParts: string[] = [];
-  let cells: RowCell[] = [];
-  let rows: { cells: RowCell[]; props: Paragraph }[] = [];
+  let cells: string[] = [];
+  let rows: EdgeRow[] = [];
   // Field codes: \x13 instruction \x14 result \x15; the instruction is hidden, the result shown.
   const fields: boolean[] = [];
   const flushTable = () => {
-    if (rows.length) addTable(out, rows);
+    if (rows.length) out.edgeTable(rows);
     rows = [];
     cells = [];
     cellParts = [];
@@ -309,12 +307,12 @@ function buildDocument(text: string, paragraphOf: (cp: number) => Paragraph, fil
         // A paragraph inside a cell (a nested table's cells and rows end with paragraph marks too).
         cellParts.push(current);
       } else if (p.rowEnd) {
-        rows.push({ cells, props: p });
+        rows.push({ cells, bounds: p.bounds, mergedLeft: p.mergedLeft, mergedUp: p.mergedUp });
         cells = [];
         cellParts = [];
       } else {
         cellParts.push(current);
-        cells.push({ text: cellParts.join(" ") });
+        cells.push(cellParts.join(" "));
         cellParts = [];
       }
       current = "";
@@ -323,61 +321,9 @@ function buildDocument(text: string, paragraphOf: (cp: number) => Paragraph, fil
     current += MARKS[ch] ?? ch;
   }
   // A file cut short inside a table: what was read of it still counts.
-  if (cells.length) rows.push({ cells, props: rows[rows.length - 1]?.props ?? PLAIN });
+  if (cells.length) rows.push({ ...rows[rows.length - 1], cells });
   const rest = [...cellParts, current].join("\n");
   flushTable();
   for (const line of rest.split("\n")) out.line(line);
   return out.build();
-}
-
-/**
- * A table's rows as a grid. Word stores no column grid: each row has its own cell boundaries, so
- * the columns are the boundaries of all rows together (within a few twips), and a cell spans the
- * columns between its edges. A cell continuing a vertical merge shows the text of the cell above,
- * as a browser's rowspan does.
- */
-function addTable(out: DocumentBuilder, rows: { cells: RowCell[]; props: Paragraph }[]): void {
-  const SNAP = 20; // twips: boundaries this close are one column edge
-  const all = [...new Set(rows.flatMap((r) => r.props.bounds ?? []))].sort((a, b) => a - b);
-  const edges: number[] = [];
-  for (const b of all) if (!edges.length || b - edges[edges.length - 1] > SNAP) edges.push(b);
-  const column = (x: number) => {
-    let best = 0;
-    for (let i = 1; i < edges.length; i++) if (Math.abs(edges[i] - x) < Math.abs(edges[best] - x)) best = i;
-    return best;
-  };
-  const placed = rows.map(({ cells, props }) => {
-    const spans: { text: string; from: number; to: number; up: boolean }[] = [];
-    let next = 0;
-    cells.forEach((cell, i) => {
-      const b = props.bounds;
-      const known = b && i + 1 < b.length;
-      const from = known ? column(b[i]) : next;
-      const to = known ? Math.max(from + 1, column(b[i + 1])) : from + 1;
-      if (props.mergedLeft?.[i] && spans.length) {
-        const left = spans[spans.length - 1];
-        left.to = Math.max(left.to, to);
-        if (cell.text.trim()) left.text = `${left.text} ${cell.text}`;
-      } else {
-        spans.push({ text: cell.text, from, to, up: props.mergedUp?.[i] ?? false });
-      }
-      next = to;
-    });
-    return spans;
-  });
-  const width = Math.max(1, ...placed.map((s) => (s.length ? s[s.length - 1].to : 0)));
-  const grid: string[][] = [];
-  const origin: boolean[][] = [];
-  placed.forEach((spans, r) => {
-    const row = Array<string>(width).fill("");
-    const starts = Array<boolean>(width).fill(false);
-    for (const s of spans) {
-      const above = s.up && r > 0 ? grid[r - 1][s.from] : undefined;
-      for (let c = s.from; c < s.to && c < width; c++) row[c] = above ?? s.text;
-      if (above === undefined && s.from < width) starts[s.from] = true;
-    }
-    grid.push(row);
-    origin.push(starts);
-  });
-  out.table(grid, origin);
 }

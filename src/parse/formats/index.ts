@@ -3,7 +3,7 @@ import { InputError } from "../decode.js";
 import { checkArchive } from "./archive.js";
 
 /** Input formats read here, told apart by their bytes (the file name only words the errors). */
-export type BinaryFormat = "doc" | "docx" | "pdf" | "xlsx" | "mhtml";
+export type BinaryFormat = "doc" | "docx" | "rtf" | "pdf" | "xlsx" | "mhtml";
 
 const has = (buf: Buffer, s: string) => buf.indexOf(s, 0, "latin1") >= 0;
 
@@ -17,9 +17,15 @@ export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat
     throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、网页或文本 (unsupported archive/document format)`);
   }
   if (isMhtml(buf)) return "mhtml";
+  if (isRtf(buf)) return "rtf";
   // A compound file (Office 97–2003, WPS): the Word reader tells a .doc from a .xls inside.
   if (buf[0] === 0xd0 && buf[1] === 0xcf && buf[2] === 0x11 && buf[3] === 0xe0) return "doc";
   return null;
+}
+
+/** RTF begins with `{\rtf` (after a byte-order mark or blank space, as some exporters write it). */
+function isRtf(buf: Buffer): boolean {
+  return /^(\xEF\xBB\xBF)?\s*\{\\rtf/.test(buf.subarray(0, 16).toString("latin1"));
 }
 
 /** A MIME header line (`From:`, `MIME-Version:`, `Snapshot-Content-Location:` …) first, a multipart/related body declared near it: a web page saved as one file. HTML and text never begin with a header line. */
@@ -29,7 +35,7 @@ function isMhtml(buf: Buffer): boolean {
 }
 
 /**
- * Reads a DOC, DOCX, PDF, XLSX or MHTML file into the document seam; null when the bytes are none of these
+ * Reads a DOC, DOCX, RTF, PDF, XLSX or MHTML file into the document seam; null when the bytes are none of these
  * (the caller then decodes them as HTML or text). Readers load lazily: a text-only batch never
  * pays for pdfjs or exceljs.
  */
@@ -40,6 +46,7 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
     return (await import("./docx.js")).readDocx(bytes, filename);
   }
   if (format === "doc") return (await import("./doc.js")).readDoc(bytes, filename);
+  if (format === "rtf") return (await import("./rtf.js")).readRtf(bytes, filename);
   if (format === "pdf") return (await import("./pdf.js")).readPdf(bytes, filename);
   if (format === "mhtml") return (await import("./mhtml.js")).readMhtml(bytes, filename);
   if (format === "xlsx") {
@@ -50,4 +57,4 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
 }
 
 /** File name endings the folder walk picks up. */
-export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".pdf", ".xlsx"] as const;
+export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".rtf", ".pdf", ".xlsx"] as const;
