@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { strToU8, unzipSync, Zip, ZipDeflate } from "fflate";
 import * as CFB from "cfb";
+import iconv from "iconv-lite";
 import { collectInputs } from "../../batch/walk.js";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
@@ -241,6 +242,25 @@ test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Wo
     }
   }
   assert.ok(outcomes.has("read") && outcomes.has("UNREADABLE"), [...outcomes].join());
+});
+
+test("RTF as Chinese Windows writes it: GBK bytes in a 134 font, or \\uN with two-byte fallbacks, reads as LibreOffice's \\uN", async () => {
+  const dir = join(work, "rtf-gbk");
+  execFileSync("mkdir", ["-p", dir]);
+  const [name, path] = fixtures().find(([n]) => TABLED(n) && n.startsWith("pingtan-dept"))!;
+  writeFileSync(join(dir, "r.docx"), await layoutToDocx(statutoryLayout(await original(name, path)).blocks));
+  soffice("rtf:Rich Text Format", [join(dir, "r.docx")], dir);
+  const source = readFileSync(join(dir, "r.rtf"), "latin1");
+  const expected = (await parseReport(Buffer.from(source, "latin1"), { filename: "r.rtf" })).fields;
+  assert.ok(Object.keys(expected).length > 150);
+  const gbk = (code: number) => [...iconv.encode(String.fromCharCode(code < 0 ? code + 65536 : code), "gbk")].map((b) => `\\'${b.toString(16)}`).join("");
+  // Every font a GB2312 font (\fcharset134), every CJK character its GBK bytes.
+  const bytes = source.replace(/\\fcharset0\b/g, "\\fcharset134").replace(/\\u(-?\d+)\\'3f/g, (_, n) => gbk(Number(n)));
+  assert.ok(!/\\u(-?\d+)\\'3f/.test(bytes) && /\\'[a-f]/.test(bytes), "the escapes were rewritten");
+  assert.deepEqual((await parseReport(Buffer.from(bytes, "latin1"), { filename: "gbk.rtf" })).fields, expected);
+  // Unicode escapes whose fallback is those two bytes (\uc2): the fallback is skipped, not read.
+  const uc2 = source.replace(/\\u(-?\d+)\\'3f/g, (_, n) => `{\\uc2\\u${n}${gbk(Number(n))}}`);
+  assert.deepEqual((await parseReport(Buffer.from(uc2, "latin1"), { filename: "uc2.rtf" })).fields, expected);
 });
 
 test("hostile RTF (deep groups, unbalanced braces, a lying \\bin, broken escapes, changed bytes) gets a report or a clear error", async () => {
