@@ -214,6 +214,9 @@ test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Wo
   const fields = (await parseReport(readFileSync(join(dir, "r.docx")), { filename: "r.docx" })).fields;
   // WPS 文字's .wps is the same binary format: the name does not decide, the bytes do.
   assert.deepEqual((await parseReport(doc, { filename: "r.wps" })).fields, fields);
+  // Many ".doc" downloads are a web page or RTF inside (content management systems export them so):
+  // the bytes decide.
+  assert.deepEqual((await parseReport(Buffer.from(layoutToHtml(blocks)), { filename: "page.doc" })).fields, fields);
   writeFileSync(join(dir, "r.wps"), doc);
   assert.deepEqual(collectInputs([dir]).map((f) => f.slice(dir.length + 1)), ["r.doc", "r.docx", "r.wps", "r.xlsx"]);
 
@@ -281,6 +284,7 @@ test("hostile RTF (deep groups, unbalanced braces, a lying \\bin, broken escapes
   writeFileSync(join(dir, "r.docx"), await layoutToDocx(statutoryLayout(await original(name, path)).blocks));
   soffice("rtf:Rich Text Format", [join(dir, "r.docx")], dir);
   const good = readFileSync(join(dir, "r.rtf"));
+  assert.deepEqual((await parseReport(good, { filename: "r.doc" })).fields, (await parseReport(good, { filename: "r.rtf" })).fields, "an RTF named .doc");
   // A byte-order mark or blank lines before `{\rtf` (some exporters write them) change nothing.
   assert.deepEqual((await parseReport(Buffer.concat([Buffer.from("\uFEFF\r\n"), good]), { filename: "bom.rtf" })).fields, (await parseReport(good, { filename: "r.rtf" })).fields);
   let seed = 11;
