@@ -70,7 +70,8 @@ export async function readDoc(bytes: Uint8Array, file: string): Promise<Document
   }
   const stream = (name: string) => {
     const entry = CFB.find(container, name);
-    return entry?.content ? new Bytes(Buffer.from(entry.content as Uint8Array)) : undefined;
+    const c = entry?.content as Uint8Array | undefined;
+    return c ? new Bytes(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) : undefined;
   };
   const word = stream("WordDocument");
   if (!word) {
