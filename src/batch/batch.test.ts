@@ -238,3 +238,23 @@ test("closing a pool mid-batch stops it cleanly: whole records, no crash, and --
   assert.equal(all.length, 60);
   assert.equal(new Set(all.map((r) => r.file)).size, 60);
 });
+
+test("a page saved complete is one report: its companion folder's frames are skipped, other folders are not", async () => {
+  const dir = join(work, "saved");
+  const page = readFileSync(join(FIX, "reports", "pingtan", "2024-97791", "page.html"));
+  // Chrome: 报告.html + 报告_files/saved_resource.html (an iframe); Word's web page: x.htm + x.files/header.htm.
+  mkdirSync(join(dir, "2024年报告_files"), { recursive: true });
+  writeFileSync(join(dir, "2024年报告.html"), page);
+  writeFileSync(join(dir, "2024年报告_files", "saved_resource.html"), "<html><body>分享到微信</body></html>");
+  mkdirSync(join(dir, "word.files"));
+  writeFileSync(join(dir, "word.htm"), page);
+  writeFileSync(join(dir, "word.files", "header.htm"), "<html><body>页眉</body></html>");
+  // A folder merely named like one, with no page beside it, holds reports like any other.
+  mkdirSync(join(dir, "archive_files"));
+  copyFileSync(REPORTS[0], join(dir, "archive_files", "2023.txt"));
+  const out = join(work, "saved.csv");
+  const s = await runBatch([dir], { out, force: true, workers: 0, progress: "none" });
+  assert.deepEqual({ parsed: s.parsed, failed: s.failed }, { parsed: 3, failed: 0 });
+  const files = parseCsv(readFileSync(out, "utf8").replace(/^\uFEFF/, "")).slice(1).map((r) => r[0].slice(dir.length + 1)).sort();
+  assert.deepEqual(files, ["2024年报告.html", "archive_files/2023.txt", "word.htm"]);
+});

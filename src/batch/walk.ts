@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
-import { extname, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import { InputError } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 
@@ -7,8 +7,18 @@ import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(INPUT_EXTENSIONS);
 
 /**
+ * A page saved "complete" keeps its pictures, scripts and frames in a folder beside it, named for
+ * it: `报告.html` + `报告_files` (browsers), `报告.files` or `报告_files` (Word's web page). The
+ * frames there (Chrome's `saved_resource.html`, Word's `header.htm`) are parts of that page, not
+ * reports of their own.
+ */
+const COMPANION = /^(.*)(?:_files|\.files)$/i;
+const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".mht", ".mhtml"]);
+
+/**
  * The files to parse: each argument that is a file, and every report-like file under each folder
- * (recursive, hidden entries skipped, sorted so runs and exports are reproducible).
+ * (recursive, hidden entries and saved pages' companion folders skipped, sorted so runs and
+ * exports are reproducible).
  */
 export function collectInputs(paths: string[]): string[] {
   const out: string[] = [];
@@ -16,11 +26,14 @@ export function collectInputs(paths: string[]): string[] {
   const add = (p: string) => { if (!seen.has(p)) { seen.add(p); out.push(p); } };
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const pages = new Set(entries.filter((e) => e.isFile() && PAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => basename(e.name, extname(e.name)).toLowerCase()));
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && FOLDER_EXTENSIONS.has(extname(e.name).toLowerCase())) add(p);
+      if (e.isDirectory()) {
+        const page = COMPANION.exec(e.name)?.[1];
+        if (page === undefined || !pages.has(page.toLowerCase())) walk(p);
+      } else if (e.isFile() && FOLDER_EXTENSIONS.has(extname(e.name).toLowerCase())) add(p);
     }
   };
   for (const p of paths) {
