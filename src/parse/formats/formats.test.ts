@@ -278,6 +278,8 @@ test("hostile RTF (deep groups, unbalanced braces, a lying \\bin, broken escapes
     await assert.rejects(parseReport(Buffer.from(rtf, "latin1"), { filename: `${name}.rtf` }), (e: unknown) =>
       e instanceof InputError && ["EMPTY", "NOT_REPORT"].includes(e.code) && e.message.startsWith(`${name}.rtf: `));
   }
+  // Control words named like JavaScript's own properties are unknown words, not symbols.
+  assert.equal((await readFormat(Buffer.from("{\\rtf1 \\constructor\\toString\\valueOf abc\\par}"), "p.rtf"))?.text, "abc");
   const dir = join(work, "rtf-hostile");
   execFileSync("mkdir", ["-p", dir]);
   const [name, path] = fixtures().find(([n]) => TABLED(n) && n.startsWith("pingtan"))!;

@@ -192,7 +192,7 @@ export function readRtf(bytes: Uint8Array, file: string): Document {
     fallback = 0;
     if (word === "f" && param !== undefined) { flush(); state.codepage = fonts.get(param) ?? ansi; continue; }
     if (state.skip) continue;
-    if (word in SYMBOLS) { flush(); text += SYMBOLS[word]; continue; }
+    if (Object.hasOwn(SYMBOLS, word)) { flush(); text += SYMBOLS[word]; continue; }
     switch (word) {
       case "par": case "sect": case "page": paragraph(); break;
       case "pard": flush(); inTable = false; break;
