@@ -153,16 +153,8 @@ test("statutory tables as Word tables, an Excel sheet with merged cells, and a P
   await tablesRoundTrip(TABLED, "tables", 6, true);
 });
 
-/** A one-page PDF whose only content is an 8×8 grey image: what a scanner produces, minus the size. */
-function imageOnlyPdf(): Buffer {
-  const pixels = Buffer.alloc(64, 0x80);
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
-    `<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString("latin1")}\nendstream`,
-    "<< /Length 34 >>\nstream\nq 500 0 0 700 40 70 cm /Im0 Do Q\nendstream",
-  ];
+/** A PDF of the given objects (object k + 1 is objects[k]; 1 is the catalog), with its cross-reference table. */
+function pdfOf(objects: string[]): Buffer {
   let body = "%PDF-1.4\n";
   const offsets: number[] = [];
   objects.forEach((o, k) => { offsets.push(Buffer.byteLength(body, "latin1")); body += `${k + 1} 0 obj\n${o}\nendobj\n`; });
@@ -171,6 +163,64 @@ function imageOnlyPdf(): Buffer {
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, "latin1");
 }
+
+const stream = (content: string) => `<< /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`;
+
+/** A one-page PDF whose only content is an 8×8 grey image: what a scanner produces, minus the size. */
+function imageOnlyPdf(): Buffer {
+  const pixels = Buffer.alloc(64, 0x80);
+  return pdfOf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+    `<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString("latin1")}\nendstream`,
+    stream("q 500 0 0 700 40 70 cm /Im0 Do Q"),
+  ]);
+}
+
+/** Pages of text (x, y, string) and ruling lines (x1, y1, x2, y2), in Helvetica. */
+function drawnPdf(pages: { text: [number, number, string][]; lines: [number, number, number, number][] }[]): Buffer {
+  const n = pages.length;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    `<< /Type /Pages /Kids [${pages.map((_, k) => `${4 + 2 * k} 0 R`).join(" ")}] /Count ${n} >>`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+  ];
+  for (const [k, p] of pages.entries()) {
+    const content = [
+      ...p.lines.map(([x1, y1, x2, y2]) => `${x1} ${y1} m ${x2} ${y2} l S`),
+      ...p.text.map(([x, y, t]) => `BT /F1 9 Tf ${x} ${y} Td (${t}) Tj ET`),
+    ].join("\n");
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + 2 * k} 0 R >>`, stream(content));
+  }
+  return pdfOf(objects);
+}
+
+test("a PDF table whose header row a page break cuts in two reads as one header, sub-headings kept apart", async () => {
+  // Five columns at x = 50, 100, 150, 200, 250 (right edge 300). Page 1 ends inside the header:
+  // "Uph|eld" and "Corr|ected" wrap over the break, "Total" does not, and "Direct" (spanning two
+  // columns) has its own sub-headings "Up" and "Down" below it on page 2.
+  const v = (x: number, top: number, bottom: number): [number, number, number, number] => [x, top, x, bottom];
+  const h = (y: number): [number, number, number, number] => [50, y, 300, y];
+  const pdf = drawnPdf([
+    {
+      text: [[50, 700, "Annual report of the disclosure office, tables"], [55, 186, "Review"], [205, 186, "Court"], [55, 166, "Uph"], [105, 166, "Corr"], [155, 166, "Total"], [205, 166, "Direct"]],
+      lines: [h(200), h(180), h(160), v(50, 200, 160), v(200, 200, 160), v(300, 200, 160), v(100, 180, 160), v(150, 180, 160)],
+    },
+    {
+      text: [[55, 786, "eld"], [105, 786, "ected"], [205, 786, "Up"], [255, 786, "Down"], [55, 766, "4"], [105, 766, "1"], [155, 766, "5"], [205, 766, "2"], [255, 766, "3"]],
+      lines: [h(800), h(780), h(760), ...[50, 100, 150, 200, 250, 300].map((x) => v(x, 800, 760))],
+    },
+  ]);
+  const doc = await readFormat(pdf, "split.pdf");
+  assert.equal(doc?.tables.length, 1);
+  assert.deepEqual(doc!.tables[0].rows, [
+    ["Review", "Review", "Review", "Court", "Court"],
+    ["Uph eld", "Corr ected", "Total", "Direct", "Direct"],
+    ["4", "1", "5", "2", "3"],
+  ].flatMap((r, i) => (i === 2 ? [["Uph eld", "Corr ected", "Total", "Up", "Down"], r] : [r])));
+  assert.deepEqual(doc!.tables[0].origin[2], [false, false, false, true, true]);
+});
 
 test("a PDF without a text layer (a scan) is refused with SCANNED_PDF and a message saying so", async () => {
   await assert.rejects(parseReport(imageOnlyPdf(), { filename: "scan.pdf" }), (e: unknown) => {
