@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
 import { validate } from "../validate/index.js";
+import { download, isUrl } from "./source.js";
 
 /** What became of one input file: its report, or the reason it could not be read. */
 export type Outcome =
@@ -10,11 +11,12 @@ export type Outcome =
 
 /**
  * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).
- * The read is synchronous: it runs on a worker thread, where nothing else waits for it.
+ * A file is read synchronously: it runs on a worker thread, where nothing else waits for it. An
+ * http(s) address is downloaded (see source.ts).
  */
 export async function parseFile(file: string, check = true): Promise<Outcome> {
   try {
-    const bytes = readFileSync(file);
+    const bytes = isUrl(file) ? await download(file) : readFileSync(file);
     const report = await parseReport(bytes, { filename: file });
     // Same as `gongkai parse`: the report carries its own check results (unless the caller checks
     // it itself: the store validates against the year before).

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { InputError } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
+import { isUrl } from "./source.js";
 
 /** File endings picked up inside folders (explicitly named files are taken whatever their name). */
 export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(INPUT_EXTENSIONS);
@@ -16,7 +17,7 @@ const COMPANION = /^(.*)(?:_files|\.files)$/i;
 const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".mht", ".mhtml"]);
 
 /**
- * The files to parse: each argument that is a file, and every report-like file under each folder
+ * The files to parse: each argument that is a file or an http(s) address, and every report-like file under each folder
  * (recursive, hidden entries and saved pages' companion folders skipped, sorted so runs and
  * exports are reproducible).
  */
@@ -37,6 +38,10 @@ export function collectInputs(paths: string[]): string[] {
     }
   };
   for (const p of paths) {
+    if (isUrl(p)) {
+      add(p);
+      continue;
+    }
     let st;
     try {
       st = statSync(p);

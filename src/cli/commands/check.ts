@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readInput } from "../read-input.js";
 import type { Command } from "commander";
 import type { Finding, ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
@@ -26,14 +26,8 @@ interface Failed {
 
 
 async function readOne(file: string): Promise<ParsedReport | Failed> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "文件不存在 (no such file)" : code === "EISDIR" ? "是目录，不是文件 (is a directory)" : `无法读取 (cannot read: ${code ?? String(e)})`;
-    return { file, code: code === "ENOENT" ? "NOT_FOUND" : "UNREADABLE", message: `${file}: ${why}` };
-  }
+  const bytes = await readInput(file);
+  if (!(bytes instanceof Uint8Array)) return { file, ...bytes };
   try {
     return await parseReport(bytes, { filename: file });
   } catch (e) {
@@ -111,7 +105,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("check")
     .description("校验年度报告的勾稽关系 (check reports against the template identities)")
-    .argument("<files...>", "报告文件 (report files: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
+    .argument("<files...>", "报告文件或网址 (report files or http(s) addresses: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
     .option("--json", "输出 JSON (print JSON: [{file, issues}])")
     .option("--lang <lang>", "消息语言 zh|en，默认两者 (message language, default both)")
     .action(async (files: string[], opts: { json?: boolean; lang?: string }) => {

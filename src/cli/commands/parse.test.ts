@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { readFileSync } from "node:fs";
+import { serveReports } from "../../../test/web.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = join(ROOT, "src/cli/main.ts");
@@ -144,3 +145,40 @@ test("batch flags that are not whole numbers exit 2 naming the flag, before any 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Runs the real CLI in a child process without blocking this one (a server here must answer it). */
+async function gongkaiAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, cliArgs(...args), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b: Buffer) => { stdout += b.toString(); });
+  child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  return { code: code ?? -1, stdout, stderr };
+}
+
+test("parse and check take an http(s) address as they take a file; a dead address is one clear line and exit 2", async () => {
+  const web = await serveReports();
+  try {
+    const r = await gongkaiAsync("parse", "--json", web.url("/2024.html"));
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(validateSchema(out), JSON.stringify(validateSchema.errors));
+    assert.equal(out.file, web.url("/2024.html"));
+    assert.deepEqual(out.fields, gongkaiFields(fx("pingtan/2024-97791/page.html")));
+    const dead = await gongkaiAsync("parse", web.url("/nowhere"));
+    assert.equal(dead.code, 2);
+    assert.equal(dead.stderr.trim(), `${web.url("/nowhere")}: 网页不存在 (HTTP 404)`);
+    const check = await gongkaiAsync("check", web.url("/gbk.txt"));
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /平潭综合实验区财政金融局 · 2019年度 · 2019格式 · 读取 191 项/);
+  } finally {
+    await web.close();
+  }
+});
+
+function gongkaiFields(file: string): Record<string, number> {
+  const r = gongkai("parse", "--json", file);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout).fields;
+}

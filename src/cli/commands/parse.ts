@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
 import { drawReport } from "../report-view.js";
 import { intOption } from "../flags.js";
+import { readInput } from "../read-input.js";
 import { runBatch } from "../../batch/index.js";
 import { statSync } from "node:fs";
 
@@ -20,20 +20,9 @@ interface Failure {
   message: string;
 }
 
-const NODE_ERRORS: Record<string, string> = {
-  ENOENT: "文件不存在 (no such file)",
-  EISDIR: "是目录，不是文件 (is a directory)",
-  EACCES: "没有读取权限 (permission denied)",
-};
-
 async function parseOne(file: string): Promise<ParsedReport | Failure> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "";
-    return { file, message: `${file}: ${NODE_ERRORS[code] ?? `无法读取 (cannot read: ${code || String(e)})`}` };
-  }
+  const bytes = await readInput(file);
+  if (!(bytes instanceof Uint8Array)) return { file, message: bytes.message };
   try {
     const report = await parseReport(bytes, { filename: file });
     report.issues = [...report.issues, ...validate(report)];
@@ -48,7 +37,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("parse")
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
-    .argument("<files...>", "报告文件：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files)")
+    .argument("<files...>", "报告文件或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files or http(s) addresses)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
     .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")
     .option("--headers <lang>", "CSV/XLSX 列名：id 或 zh (column headers: field ids or Chinese labels)", "id")

@@ -1,0 +1,76 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer, type AddressInfo } from "node:net";
+import { Document as DocxDocument, Packer, Paragraph } from "docx";
+import { InputError, parseReport } from "../parse/index.js";
+import { serveReports, PAGES } from "../../test/web.js";
+import { download } from "./source.js";
+import { parseFile } from "./parse-file.js";
+import { parseCsv, runBatch } from "./index.js";
+
+const web = await serveReports();
+const work = mkdtempSync(join(tmpdir(), "gongkai-source-"));
+after(async () => {
+  await web.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+const fromFile = async (path: string) => (await parseReport(readFileSync(path), { filename: path })).fields;
+
+test("a report read by its address is the report saved from it: UTF-8 page, GBK text, a redirect, an attachment", async () => {
+  const page = await parseFile(web.url("/2024.html"));
+  assert.ok(page.ok, JSON.stringify(page));
+  assert.deepEqual(page.report.fields, await fromFile(PAGES.utf8));
+  assert.equal(page.report.report_year, 2024);
+  // The old page's bytes are GBK; decoding them does not depend on the server's header.
+  const gbk = await parseFile(web.url("/gbk.txt"));
+  assert.ok(gbk.ok, JSON.stringify(gbk));
+  assert.deepEqual(gbk.report.fields, await fromFile(PAGES.gbk));
+  const moved = await parseFile(web.url("/old-address"));
+  assert.ok(moved.ok && moved.report.report_year === 2024);
+  // An attachment served as application/octet-stream, named by a number: the bytes say Word.
+  const lines = readFileSync(PAGES.gbk, "utf8").split("\n");
+  web.files.set("12345", await Packer.toBuffer(new DocxDocument({ sections: [{ children: lines.map((l) => new Paragraph({ text: l })) }] })));
+  const docx = await parseFile(web.url("/files/12345"));
+  assert.ok(docx.ok, JSON.stringify(docx));
+  assert.deepEqual(docx.report.fields, await fromFile(PAGES.gbk));
+});
+
+test("what a crawl meets gets a clear error naming the address: 404, 500, no server, too large, no answer", async () => {
+  const fails = async (url: string, code: string, message: RegExp, opts = {}) =>
+    assert.rejects(download(url, opts), (e: unknown) => e instanceof InputError && e.code === code && e.message.startsWith(`${url}: `) && message.test(e.message));
+  await fails(web.url("/nowhere"), "NOT_FOUND", /网页不存在 \(HTTP 404\)/);
+  await fails(web.url("/error"), "UNREADABLE", /HTTP 500/);
+  await fails(`http://127.0.0.1:${await closedPort()}/report.html`, "UNREADABLE", /无法下载，连接被拒绝 \(connection refused\)/);
+  await fails(web.url("/endless"), "TOO_LARGE", /下载内容过大，上限 1 MB/, { maxBytes: 1024 * 1024 });
+  await fails(web.url("/declared-huge"), "TOO_LARGE", /下载内容过大/);
+  await fails(web.url("/silent"), "UNREADABLE", /下载超时 \(download timed out after 0.5s\)/, { timeoutMs: 500 });
+  // In a batch a failed address is a failed file, not a failed batch.
+  const failed = await parseFile(web.url("/nowhere"));
+  assert.ok(!failed.ok && failed.error.code === "NOT_FOUND");
+});
+
+test("a batch takes addresses beside folders and files, on worker threads, with --resume", async () => {
+  const out = join(work, "web.csv");
+  const sources = [web.url("/2024.html"), web.url("/gbk.txt"), web.url("/nowhere"), PAGES.utf8];
+  const s = await runBatch(sources, { out, force: true, workers: 2, progress: "none" });
+  assert.deepEqual({ parsed: s.parsed, failed: s.failed, total: s.total }, { parsed: 3, failed: 1, total: 4 });
+  const rows = parseCsv(readFileSync(out, "utf8").replace(/^\uFEFF/, ""));
+  const byFile = new Map(rows.slice(1).map((r) => [r[0], r]));
+  assert.equal(byFile.get(web.url("/2024.html"))?.[rows[0].indexOf("report_year")], "2024");
+  assert.match(byFile.get(web.url("/nowhere"))?.[1] ?? "", /^NOT_FOUND: .*HTTP 404/);
+  const again = await runBatch(sources, { out, resume: true, workers: 2, progress: "none" });
+  assert.equal(again.skipped, 4);
+});

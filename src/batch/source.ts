@@ -1,0 +1,78 @@
+import { InputError } from "../parse/decode.js";
+
+/**
+ * Reports as published: an `http(s)://` address is read from the web, the same as a file saved
+ * from it (the bytes decide the format and the encoding, not the address or the server's
+ * headers). A journalist can parse an agency's page or attachment without saving it first.
+ */
+
+export const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
+
+/** The largest download read (a saved report with its pictures is far smaller). */
+export const MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024;
+
+export interface DownloadOptions {
+  maxBytes?: number;
+  /** For the whole download, body included. */
+  timeoutMs?: number;
+}
+
+// Some government sites answer a bare client with an error page; this says who is asking.
+const HEADERS = { "user-agent": "Mozilla/5.0 (compatible; gongkai; +https://github.com/gongkai)", accept: "*/*" };
+
+/** Network failures by their code, in words. */
+const NETWORK: Record<string, string> = {
+  ECONNREFUSED: "连接被拒绝 (connection refused)",
+  ENOTFOUND: "域名无法解析 (host not found)",
+  EAI_AGAIN: "域名暂时无法解析 (host lookup failed, try again)",
+  ECONNRESET: "连接被服务器中断 (connection reset by the server)",
+  UND_ERR_SOCKET: "连接被服务器中断 (connection closed by the server)",
+  EHOSTUNREACH: "主机不可达 (host unreachable)",
+  ENETUNREACH: "网络不可达 (network unreachable)",
+  CERT_HAS_EXPIRED: "网站证书已过期 (the site's TLS certificate has expired)",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "网站证书无法验证 (the site's TLS certificate cannot be verified)",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "网站证书为自签名 (the site's TLS certificate is self-signed)",
+};
+
+function failure(url: string, e: unknown, timeoutMs: number): InputError {
+  if (e instanceof InputError) return e;
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err?.name === "TimeoutError" || err?.name === "AbortError") {
+    return new InputError("UNREADABLE", `${url}: 下载超时 (download timed out after ${timeoutMs / 1000}s)`);
+  }
+  const code = err?.cause?.code;
+  if (code && NETWORK[code]) return new InputError("UNREADABLE", `${url}: 无法下载，${NETWORK[code]}`);
+  return new InputError("UNREADABLE", `${url}: 无法下载 (cannot download: ${code ?? err?.cause?.message ?? err?.message ?? String(e)})`);
+}
+
+/** The bytes at `url`, following redirects; HTTP errors, timeouts and oversized bodies are InputErrors naming the address. */
+export async function download(url: string, opts: DownloadOptions = {}): Promise<Uint8Array> {
+  const maxBytes = opts.maxBytes ?? MAX_DOWNLOAD_BYTES;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const tooLarge = () => new InputError("TOO_LARGE", `${url}: 下载内容过大，上限 ${(maxBytes / 1048576).toFixed(0)} MB (download larger than the limit)`);
+  try {
+    const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs), headers: HEADERS });
+    if (!res.ok) {
+      await res.body?.cancel();
+      if (res.status === 404 || res.status === 410) throw new InputError("NOT_FOUND", `${url}: 网页不存在 (HTTP ${res.status})`);
+      throw new InputError("UNREADABLE", `${url}: 服务器返回 HTTP ${res.status} (the server answered HTTP ${res.status})`);
+    }
+    if (Number(res.headers.get("content-length")) > maxBytes) {
+      await res.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (res.body) {
+      // Counted as it arrives: a server may send more than it declares, or declare nothing.
+      for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > maxBytes) throw tooLarge();
+        chunks.push(chunk);
+      }
+    }
+    return Buffer.concat(chunks);
+  } catch (e) {
+    throw failure(url, e, timeoutMs);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A real HTTP server on loopback for tests of reading reports by address: fixture pages as an
+ * agency's site serves them (UTF-8, GBK with the charset only in the header, a redirect, an
+ * attachment without a telling name), and the failures a crawl meets (404, 500, a body past the
+ * limit, a server that never answers).
+ *
+ *   const web = await serveReports();   // web.url("/2023.html")
+ *   await web.close();
+ */
+import { createServer, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import iconv from "iconv-lite";
+
+const FIX = new URL("../fixtures/reports/", import.meta.url).pathname;
+export const PAGES = { utf8: `${FIX}pingtan/2024-97791/page.html`, gbk: `${FIX}pingtan-dept/czj-2019-80560/page.txt` };
+
+export interface TestWeb {
+  url(path: string): string;
+  /** Files served under /files/NAME, set by the test. */
+  files: Map<string, Buffer>;
+  close(): Promise<void>;
+}
+
+export async function serveReports(): Promise<TestWeb> {
+  const files = new Map<string, Buffer>();
+  const hanging = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const send = (status: number, type: string, body: Buffer | string) => {
+      res.writeHead(status, { "content-type": type });
+      res.end(body);
+    };
+    if (path === "/2024.html") return send(200, "text/html; charset=utf-8", readFileSync(PAGES.utf8));
+    // An old page: GBK bytes, its charset only in the server's header.
+    if (path === "/gbk.txt") return send(200, "text/plain; charset=gbk", iconv.encode(readFileSync(PAGES.gbk, "utf8"), "gbk"));
+    if (path === "/old-address") {
+      res.writeHead(301, { location: "/2024.html" });
+      return res.end();
+    }
+    if (path.startsWith("/files/") && files.has(path.slice(7))) return send(200, "application/octet-stream", files.get(path.slice(7))!);
+    if (path === "/error") return send(500, "text/html", "<h1>Internal Server Error</h1>");
+    if (path === "/endless") {
+      // No length declared, 64 KB chunks until the client stops reading.
+      res.writeHead(200, { "content-type": "text/html" });
+      const chunk = Buffer.alloc(65536, "年");
+      const more = () => { while (res.write(chunk)) { /* until the socket's buffer is full */ } };
+      res.on("drain", more);
+      more();
+      return;
+    }
+    if (path === "/declared-huge") {
+      res.writeHead(200, { "content-type": "application/pdf", "content-length": String(10 * 1024 ** 3) });
+      res.write("%PDF-1.4\n");
+      hanging.add(res);
+      return;
+    }
+    if (path === "/silent") {
+      hanging.add(res);
+      return;
+    }
+    send(404, "text/html", "<h1>404 Not Found</h1>");
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    files,
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
