@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { collectInputs, createProgress } from "../../batch/index.js";
+import { isUrl } from "../../batch/source.js";
 import { DB_OPTION, withStore } from "../../store/command.js";
 import { intOption } from "../flags.js";
 import { importFiles, loadAgenciesCsv, type ImportOutcome } from "../../store/index.js";
@@ -35,6 +36,12 @@ export function register(program: Command, setCode: (code: number) => void): voi
         if (paths.length === 0) {
           if (opts.agencies) return 0;
           process.stderr.write("gongkai import: 请给出报告文件或文件夹 (give report files or folders)\n");
+          return 2;
+        }
+        const addresses = paths.filter(isUrl);
+        if (addresses.length) {
+          // The store keeps each report's own bytes and where they came from: a page is saved first.
+          process.stderr.write(`gongkai import: 只导入本地文件，网址请先保存，或用 gongkai parse 直接解析 (import takes saved files; save the page first, or read it with gongkai parse): ${addresses[0]}\n`);
           return 2;
         }
         const files = collectInputs(paths);

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
@@ -87,3 +88,21 @@ for (const engine of await engines("cli_store")) {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 }
+
+test("import takes saved files: an address is refused with a message saying to save it or parse it, nothing stored", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-import-url-"));
+  try {
+    const db = join(dir, "r.sqlite");
+    const r = gongkai(["import", "--db", db, join(FIX, "pingtan/2024-97791/page.txt"), "https://www.example.gov.cn/2024.html"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^gongkai import: 只导入本地文件.*: https:\/\/www\.example\.gov\.cn\/2024\.html$/m);
+    // The refusal comes before anything is read: the local file beside the address is not stored either.
+    if (existsSync(db)) {
+      const sqlite = new Database(db, { readonly: true });
+      assert.equal((sqlite.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n, 0);
+      sqlite.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
