@@ -1,4 +1,5 @@
 import { readInput } from "../read-input.js";
+import { inputs } from "../flags.js";
 import type { Command } from "commander";
 import type { Finding, ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
@@ -105,10 +106,12 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("check")
     .description("校验年度报告的勾稽关系 (check reports against the template identities)")
-    .argument("<files...>", "报告文件或网址 (report files or http(s) addresses: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
+    .argument("[files...]", "报告文件或网址 (report files or http(s) addresses: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
+    .option("--list <file>", "清单文件：每行一个文件或网址，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option("--json", "输出 JSON (print JSON: [{file, issues}])")
     .option("--lang <lang>", "消息语言 zh|en，默认两者 (message language, default both)")
-    .action(async (files: string[], opts: { json?: boolean; lang?: string }) => {
+    .action(async (args: string[], opts: { json?: boolean; lang?: string; list?: string }) => {
+      const files = inputs(args, opts.list);
       if (opts.lang && !["zh", "en"].includes(opts.lang)) {
         process.stderr.write(`gongkai check: --lang 只能是 zh 或 en (--lang must be zh or en): ${opts.lang}\n`);
         setCode(2);

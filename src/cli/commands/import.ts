@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { collectInputs, createProgress } from "../../batch/index.js";
 import { isUrl } from "../../batch/source.js";
 import { DB_OPTION, withStore } from "../../store/command.js";
-import { intOption } from "../flags.js";
+import { inputs, intOption } from "../flags.js";
 import { importFiles, loadAgenciesCsv, type ImportOutcome } from "../../store/index.js";
 
 /**
@@ -17,6 +17,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .command("import")
     .description("解析并存入数据库：每份报告一个事务，重复导入不重复存储 (parse and store reports; idempotent, one transaction per report)")
     .argument("[paths...]", "报告文件或文件夹 (report files or folders)")
+    .option("--list <file>", "清单文件：每行一个文件或文件夹，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option(...DB_OPTION)
     .option("--agency <name>", "机关名称（覆盖报告中识别的名称） (agency name, overriding the one read from the report)")
     .option("--level <level>", "机关级别：省/市/县/区/部门 (agency level)")
@@ -27,24 +28,25 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--json", "每个文件一行 JSON 结果 (one JSON line per file)")
     .option("--workers <n>", "解析线程数；默认 500 个文件起用核心数减一，0 为逐个解析 (parsing threads; default one fewer than the cores from 500 files, 0 = one at a time)")
     .option("--max-heap <MB>", "每个解析线程的内存上限 (each parsing thread's heap limit in MB)")
-    .action(async (paths: string[], opts: { db?: string; agency?: string; level?: string; parent?: string; year?: string; url?: string; agencies?: string; json?: boolean; workers?: string; maxHeap?: string }) => {
+    .action(async (paths: string[], opts: { db?: string; agency?: string; level?: string; parent?: string; year?: string; url?: string; agencies?: string; json?: boolean; workers?: string; maxHeap?: string; list?: string }) => {
       await withStore(opts.db, setCode, async (store) => {
         if (opts.agencies) {
           const n = await loadAgenciesCsv(store, opts.agencies);
           process.stderr.write(`机关名录：${n} 行 (agencies CSV: ${n} rows applied)\n`);
         }
-        if (paths.length === 0) {
+        if (paths.length === 0 && opts.list === undefined) {
           if (opts.agencies) return 0;
           process.stderr.write("gongkai import: 请给出报告文件或文件夹 (give report files or folders)\n");
           return 2;
         }
-        const addresses = paths.filter(isUrl);
+        const given = inputs(paths, opts.list);
+        const addresses = given.filter(isUrl);
         if (addresses.length) {
           // The store keeps each report's own bytes and where they came from: a page is saved first.
           process.stderr.write(`gongkai import: 只导入本地文件，网址请先保存，或用 gongkai parse 直接解析 (import takes saved files; save the page first, or read it with gongkai parse): ${addresses[0]}\n`);
           return 2;
         }
-        const files = collectInputs(paths);
+        const files = collectInputs(given);
         const year = intOption(opts.year, "--year");
         const workers = intOption(opts.workers, "--workers", 0) ?? (files.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0);
         const maxHeapMb = intOption(opts.maxHeap, "--max-heap", 64);

@@ -182,3 +182,28 @@ function gongkaiFields(file: string): Record<string, number> {
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout).fields;
 }
+
+test("--list names inputs one per line (files, folders, addresses; # comments), or on standard input with -", async () => {
+  const web = await serveReports();
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-list-"));
+  try {
+    const list = join(dir, "reports.txt");
+    writeFileSync(list, `\uFEFF# 平潭 2024\n${web.url("/2024.html")}\n\n${fx("pingtan-dept/czj-2019-80560/page.txt")}\r\n`);
+    const out = join(dir, "out.csv");
+    const r = await gongkaiAsync("parse", "--list", list, "--out", out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /解析成功 2，失败 0，已跳过 0，共 2/);
+    const check = spawnSync(process.execPath, cliArgs("check", "--list", "-"), { cwd: ROOT, encoding: "utf8", input: `${fx("pingtan/2024-97791/page.txt")}\n` });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, /共 1 个文件/);
+    const none = gongkai("parse");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /请给出报告文件、文件夹或网址，或 --list 清单/);
+    const missing = gongkai("parse", "--list", join(dir, "nope.txt"));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--list .*nope\.txt: 清单文件无法读取/);
+  } finally {
+    await web.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,7 @@ import type { ParsedReport } from "../../model/index.js";
 import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
 import { drawReport } from "../report-view.js";
-import { intOption } from "../flags.js";
+import { intOption, inputs } from "../flags.js";
 import { readInput } from "../read-input.js";
 import { runBatch } from "../../batch/index.js";
 import { statSync } from "node:fs";
@@ -37,7 +37,8 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("parse")
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
-    .argument("<files...>", "报告文件或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files or http(s) addresses)")
+    .argument("[files...]", "报告文件、文件夹或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files, folders or http(s) addresses)")
+    .option("--list <file>", "清单文件：每行一个文件、文件夹或网址，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
     .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")
     .option("--headers <lang>", "CSV/XLSX 列名：id 或 zh (column headers: field ids or Chinese labels)", "id")
@@ -45,7 +46,8 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--force", "覆盖已有的输出文件 (overwrite an existing output file)")
     .option("--workers <n>", "并行线程数，默认全部核心 (worker threads; default all cores)")
     .option("--max-heap <MB>", "批量：每个线程的内存上限，超出的文件记为 OUT_OF_MEMORY (batch: each worker's heap limit in MB)")
-    .action(async (files: string[], opts: BatchFlags & { json?: boolean }) => {
+    .action(async (args: string[], opts: BatchFlags & { json?: boolean; list?: string }) => {
+      const files = inputs(args, opts.list);
       if (opts.out || files.some((f) => isDir(f))) return batch(files, opts, setCode);
       const reports: ParsedReport[] = [];
       const failures: Failure[] = [];
