@@ -79,6 +79,11 @@ export function reportLayout(report: ReportModel, opts: ValueOptions = {}): Bloc
   const out: Block[] = [title];
   for (const s of sections) {
     out.push({ kind: "heading", text: s.label });
+    if (s.key === "other") {
+      // The 2021 template reports information-processing fees here, in prose, before anything else.
+      const fee = report.fields["processing_fee.amount_yuan"];
+      if (fee !== undefined) out.push({ kind: "para", text: fee === 0 ? layout.fee_prose.none : fill(layout.fee_prose.charged, { amount: formatValue("processing_fee.amount_yuan", report.fields, opts) }) });
+    }
     const prose = (layout.prose as Record<string, string>)[s.key];
     if (prose) out.push({ kind: "para", text: prose });
     if (s.key === "proactive") out.push({ kind: "table", name: "二", rows: table2(report, opts) });

@@ -255,6 +255,11 @@ export function withBlanks(gen: Generation, fields: fc.Arbitrary<Fields>, blanks
   });
 }
 
+/** 信息处理费 in 元: none charged, whole yuan, or yuan and jiao/fen. */
+function processingFee(): fc.Arbitrary<number | undefined> {
+  return fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 1, max: 5_000_000 }).map((fen) => fen / 100)), { nil: undefined });
+}
+
 const AGENCIES = ["平潭综合实验区财政金融局", "新乐市人民政府", "衡山县人民政府办公室", "某某市生态环境局", "平潭县人民政府"];
 
 export type ModelKind = "2019" | "2021" | "national" | "fujian-A" | "fujian-B";
@@ -265,7 +270,9 @@ export function reportModel(kind: ModelKind, blanks: Blanks = "none", mag: Magni
   const agency = fc.constantFrom(...AGENCIES);
   if (kind === "2019" || kind === "2021") {
     const t2 = kind === "2019" ? table2of2019() : table2of2021();
-    const fields = fc.tuple(t2, table3(kind), table4()).map(([a, b, c]) => ({ ...a, ...b, ...c }));
+    // Section 六 of the 2021 template states the information-processing fee in prose (or is silent).
+    const fee = kind === "2021" ? processingFee() : fc.constant(undefined);
+    const fields = fc.tuple(t2, table3(kind), table4(), fee).map(([a, b, c, f]) => ({ ...a, ...b, ...c, ...(f === undefined ? {} : { "processing_fee.amount_yuan": f }) }));
     return fc.record({
       fields: withBlanks(kind, fields, blanks),
       year: kind === "2019" ? fc.integer({ min: 2019, max: 2020 }) : fc.integer({ min: 2021, max: 2025 }),
