@@ -39,6 +39,11 @@ export async function serveReports(): Promise<TestWeb> {
       return res.end();
     }
     if (path.startsWith("/files/") && files.has(path.slice(7))) return send(200, "application/octet-stream", files.get(path.slice(7))!);
+    // Report pages that only link the report (「详见附件」), among links that are not it.
+    const shell = (links: string) =>
+      `<html><head><meta charset="utf-8"></head><body><h1>平潭综合实验区财政金融局2019年政府信息公开工作年度报告</h1><p>发布时间：2020-01-20</p><p>详见附件：</p>${links}<p><a href="/guide.html">返回首页</a> <a href="/files/办事指南.pdf">办事指南.pdf</a></p></body></html>`;
+    if (path === "/notice.html") return send(200, "text/html; charset=utf-8", shell(`<p><a href="files/2019年度报告.docx">平潭综合实验区财政金融局2019年政府信息公开工作年度报告.docx</a></p>`));
+    if (path === "/notice-two.html") return send(200, "text/html; charset=utf-8", shell(`<p><a href="/files/2019年度报告.docx">2019年度报告（正文）.docx</a> <a href="/files/2019年度报告.pdf">2019年度报告（扫描件）.pdf</a></p>`));
     if (path === "/error") return send(500, "text/html", "<h1>Internal Server Error</h1>");
     if (path === "/endless") {
       // No length declared, 64 KB chunks until the client stops reading.

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import type { ParsedReport } from "../model/index.js";
-import { parseReport } from "../parse/index.js";
 import { validate } from "../validate/index.js";
-import { download, isUrl } from "./source.js";
+import { readReport } from "./source.js";
 
 /** What became of one input file: its report, or the reason it could not be read. */
 export type Outcome =
@@ -12,12 +10,11 @@ export type Outcome =
 /**
  * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).
  * A file is read synchronously: it runs on a worker thread, where nothing else waits for it. An
- * http(s) address is downloaded (see source.ts).
+ * http(s) address is downloaded, a page that only links its report through it (see source.ts).
  */
 export async function parseFile(file: string, check = true): Promise<Outcome> {
   try {
-    const bytes = isUrl(file) ? await download(file) : readFileSync(file);
-    const report = await parseReport(bytes, { filename: file });
+    const report = await readReport(file);
     // Same as `gongkai parse`: the report carries its own check results (unless the caller checks
     // it itself: the store validates against the year before).
     if (check) report.issues = [...report.issues, ...validate(report)];

@@ -74,3 +74,22 @@ test("a batch takes addresses beside folders and files, on worker threads, with 
   const again = await runBatch(sources, { out, resume: true, workers: 2, progress: "none" });
   assert.equal(again.skipped, 4);
 });
+
+test("a page that only links its report is read through the attachment; several candidates are named in the error", async () => {
+  const lines = readFileSync(PAGES.gbk, "utf8").split("\n");
+  web.files.set("2019年度报告.docx", await Packer.toBuffer(new DocxDocument({ sections: [{ children: lines.map((l) => new Paragraph({ text: l })) }] })));
+  const page = web.url("/notice.html");
+  const got = await parseFile(page);
+  assert.ok(got.ok, JSON.stringify(got));
+  // The outcome keeps the address given; the report says where its figures came from.
+  assert.equal(got.file, page);
+  assert.equal(got.report.file, web.url("/files/2019%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.docx"));
+  assert.deepEqual(got.report.fields, await fromFile(PAGES.gbk));
+  const two = await parseFile(web.url("/notice-two.html"));
+  assert.ok(!two.ok);
+  assert.equal(two.error.code, "NOT_REPORT");
+  assert.match(two.error.message, /附件有 2 个，请指定其一 .*2019%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A\.docx .*\.pdf$/);
+  // A report page with its figures is the report, whatever it links.
+  const direct = await parseFile(web.url("/2024.html"));
+  assert.ok(direct.ok && direct.report.file === web.url("/2024.html"));
+});

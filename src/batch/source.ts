@@ -1,4 +1,7 @@
-import { InputError } from "../parse/decode.js";
+import { readFileSync } from "node:fs";
+import type { ParsedReport } from "../model/index.js";
+import { InputError, parseReport } from "../parse/index.js";
+import { attachments, reportAttachment } from "./attachments.js";
 
 /**
  * Reports as published: an `http(s)://` address is read from the web, the same as a file saved
@@ -75,4 +78,49 @@ export async function download(url: string, opts: DownloadOptions = {}): Promise
   } catch (e) {
     throw failure(url, e, timeoutMs);
   }
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "文件不存在 (no such file)",
+  EISDIR: "是目录，不是文件 (is a directory)",
+  EACCES: "没有读取权限 (permission denied)",
+};
+
+/** A local file's bytes; a file that cannot be read is an InputError in words. */
+export function readLocal(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    throw new InputError(code === "ENOENT" ? "NOT_FOUND" : "UNREADABLE", `${file}: ${FILE_ERRORS[code] ?? `无法读取 (cannot read: ${code || String(e)})`}`);
+  }
+}
+
+/**
+ * The report at a file or an address. A web page that reads as no report at all (not one, or only
+ * its title with no figures) but links exactly one document naming the report (or exactly one
+ * document) is read through that attachment: the report's `file` is then the attachment's
+ * address. Several candidates are listed in the error, for the user to choose.
+ */
+export async function readReport(source: string, opts: DownloadOptions = {}): Promise<ParsedReport> {
+  if (!isUrl(source)) return parseReport(readLocal(source), { filename: source });
+  const bytes = await download(source, opts);
+  let page: ParsedReport | undefined;
+  let notReport: InputError | undefined;
+  try {
+    page = await parseReport(bytes, { filename: source });
+  } catch (e) {
+    if (!(e instanceof InputError) || e.code !== "NOT_REPORT") throw e;
+    notReport = e;
+  }
+  if (page && Object.keys(page.fields).length > 0) return page;
+  const links = attachments(bytes, source);
+  const one = reportAttachment(links);
+  if (one) return parseReport(await download(one.url, opts), { filename: one.url });
+  const named = links.filter((l) => l.named);
+  if (named.length > 1) {
+    throw new InputError("NOT_REPORT", `${source}: 网页上没有报告的数字，附件有 ${named.length} 个，请指定其一 (the page holds no figures and links ${named.length} report documents; give one): ${named.map((l) => l.url).join(" ")}`);
+  }
+  if (page) return page;
+  throw notReport!;
 }

@@ -1,8 +1,7 @@
-import { readInput } from "../read-input.js";
+import { parseFile } from "../../batch/parse-file.js";
 import { inputs } from "../flags.js";
 import type { Command } from "commander";
 import type { Finding, ParsedReport } from "../../model/index.js";
-import { InputError, parseReport } from "../../parse/index.js";
 import { validate } from "../../validate/index.js";
 import { formatFindings, type Lang } from "../report-view.js";
 
@@ -27,14 +26,10 @@ interface Failed {
 
 
 async function readOne(file: string): Promise<ParsedReport | Failed> {
-  const bytes = await readInput(file);
-  if (!(bytes instanceof Uint8Array)) return { file, ...bytes };
-  try {
-    return await parseReport(bytes, { filename: file });
-  } catch (e) {
-    if (e instanceof InputError) return { file, code: e.code, message: e.message.startsWith(file) ? e.message : `${file}: ${e.message}` };
-    return { file, code: "UNREADABLE", message: `${file}: 无法解析 (cannot parse: ${e instanceof Error ? e.message : String(e)})` };
-  }
+  // Checked below, with the year before when it is among the files.
+  const o = await parseFile(file, false);
+  if (o.ok) return o.report;
+  return { file, code: o.error.code, message: o.error.message.startsWith(file) ? o.error.message : `${file}: ${o.error.message}` };
 }
 
 /** The previous year's report of the same agency among those checked together, if any. */

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import type { ParsedReport } from "../../model/index.js";
-import { InputError, parseReport } from "../../parse/index.js";
-import { validate } from "../../validate/index.js";
+import { InputError } from "../../parse/index.js";
 import { drawReport } from "../report-view.js";
 import { intOption, inputs } from "../flags.js";
-import { readInput } from "../read-input.js";
 import { runBatch } from "../../batch/index.js";
+import { parseFile } from "../../batch/parse-file.js";
 import { statSync } from "node:fs";
 
 /**
@@ -21,16 +20,9 @@ interface Failure {
 }
 
 async function parseOne(file: string): Promise<ParsedReport | Failure> {
-  const bytes = await readInput(file);
-  if (!(bytes instanceof Uint8Array)) return { file, message: bytes.message };
-  try {
-    const report = await parseReport(bytes, { filename: file });
-    report.issues = [...report.issues, ...validate(report)];
-    return report;
-  } catch (e) {
-    if (e instanceof InputError) return { file, message: e.message.startsWith(file) ? e.message : `${file}: ${e.message}` };
-    return { file, message: `${file}: 无法解析 (cannot parse: ${e instanceof Error ? e.message : String(e)})` };
-  }
+  const o = await parseFile(file);
+  if (o.ok) return o.report;
+  return { file, message: o.error.message.startsWith(file) ? o.error.message : `${file}: ${o.error.message}` };
 }
 
 export function register(program: Command, setCode: (code: number) => void): void {
