@@ -9,7 +9,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import iconv from "iconv-lite";
 
 const FIX = new URL("../fixtures/reports/", import.meta.url).pathname;
@@ -73,6 +73,40 @@ export async function serveReports(): Promise<TestWeb> {
     files,
     close: async () => {
       for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** A tunnelling HTTP proxy on loopback (an office's gateway), recording what it is asked for. */
+export async function serveProxy(): Promise<{ url: string; forwarded: string[]; close(): Promise<void> }> {
+  const forwarded: string[] = [];
+  // Plain requests in absolute form are not forwarded: undici asks for a tunnel, as below.
+  const server = createServer((req, res) => {
+    forwarded.push(req.url ?? "");
+    res.writeHead(502);
+    res.end();
+  });
+  // A tunnel (CONNECT host:port): how proxies are asked for https, and by undici for http too.
+  server.on("connect", (req, client, head) => {
+    forwarded.push(`CONNECT ${req.url}`);
+    const [host, port] = (req.url ?? "").split(":");
+    const target = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      target.write(head);
+      target.pipe(client);
+      client.pipe(target);
+    });
+    target.on("error", () => client.destroy());
+    client.on("error", () => target.destroy());
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: async () => {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { InputError, parseReport } from "../parse/index.js";
-import { serveReports, PAGES } from "../../test/web.js";
+import { serveProxy, serveReports, PAGES } from "../../test/web.js";
 import { download } from "./source.js";
 import { parseFile } from "./parse-file.js";
 import { parseCsv, runBatch } from "./index.js";
@@ -92,4 +92,27 @@ test("a page that only links its report is read through the attachment; several 
   // A report page with its figures is the report, whatever it links.
   const direct = await parseFile(web.url("/2024.html"));
   assert.ok(direct.ok && direct.report.file === web.url("/2024.html"));
+});
+
+test("behind a proxy: HTTP_PROXY is used, NO_PROXY is honoured", async () => {
+  const gateway = await serveProxy();
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+  try {
+    process.env.HTTP_PROXY = gateway.url;
+    process.env.NO_PROXY = "";
+    const via = await parseFile(web.url("/2024.html"));
+    assert.ok(via.ok, JSON.stringify(via));
+    // undici reaches an http address through the proxy by a tunnel to the site.
+    assert.deepEqual(gateway.forwarded, [`CONNECT ${new URL(web.url("/")).host}`]);
+    process.env.NO_PROXY = "127.0.0.1";
+    const direct = await parseFile(web.url("/gbk.txt"));
+    assert.ok(direct.ok, JSON.stringify(direct));
+    assert.equal(gateway.forwarded.length, 1, "NO_PROXY: not through the proxy");
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await gateway.close();
+  }
 });

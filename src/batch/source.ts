@@ -48,13 +48,34 @@ function failure(url: string, e: unknown, timeoutMs: number): InputError {
   return new InputError("UNREADABLE", `${url}: 无法下载 (cannot download: ${code ?? err?.cause?.message ?? err?.message ?? String(e)})`);
 }
 
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
+let proxy: { key: string; agent: InstanceType<Undici["EnvHttpProxyAgent"]> | undefined } | undefined;
+
+/**
+ * Offices reach the web through a proxy: HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case) are
+ * honoured, as curl and wget do. undici's fetch, with its proxy agent when one is set.
+ */
+async function client(): Promise<{ fetch: Undici["fetch"]; dispatcher?: InstanceType<Undici["EnvHttpProxyAgent"]> }> {
+  const lib = await (undici ??= import("undici"));
+  const env = process.env;
+  const key = [env.HTTP_PROXY ?? env.http_proxy, env.HTTPS_PROXY ?? env.https_proxy, env.NO_PROXY ?? env.no_proxy].join("\n");
+  if (proxy?.key !== key) {
+    void proxy?.agent?.close();
+    const proxied = env.HTTP_PROXY ?? env.http_proxy ?? env.HTTPS_PROXY ?? env.https_proxy;
+    proxy = { key, agent: proxied ? new lib.EnvHttpProxyAgent() : undefined };
+  }
+  return { fetch: lib.fetch, dispatcher: proxy.agent };
+}
+
 /** The bytes at `url`, following redirects; HTTP errors, timeouts and oversized bodies are InputErrors naming the address. */
 export async function download(url: string, opts: DownloadOptions = {}): Promise<Uint8Array> {
   const maxBytes = opts.maxBytes ?? MAX_DOWNLOAD_BYTES;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const tooLarge = () => new InputError("TOO_LARGE", `${url}: 下载内容过大，上限 ${(maxBytes / 1048576).toFixed(0)} MB (download larger than the limit)`);
   try {
-    const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs), headers: HEADERS });
+    const { fetch, dispatcher } = await client();
+    const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs), headers: HEADERS, dispatcher });
     if (!res.ok) {
       await res.body?.cancel();
       if (res.status === 404 || res.status === 410) throw new InputError("NOT_FOUND", `${url}: 网页不存在 (HTTP ${res.status})`);
