@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ParsedReport } from "../model/index.js";
 import { InputError, parseReport } from "../parse/index.js";
-import { attachments, reportAttachment } from "./attachments.js";
 
 /**
  * Reports as published: an `http(s)://` address is read from the web, the same as a file saved
@@ -135,6 +134,8 @@ export async function readReport(source: string, opts: DownloadOptions = {}): Pr
     notReport = e;
   }
   if (page && Object.keys(page.fields).length > 0) return page;
+  // Loaded only here: cheerio costs a worker a tenth of a second to load, and most inputs never need it.
+  const { attachments, reportAttachment } = await import("./attachments.js");
   const links = attachments(bytes, source);
   const one = reportAttachment(links);
   if (one) return parseReport(await download(one.url, opts), { filename: one.url });
