@@ -20,7 +20,7 @@ export interface DownloadOptions {
 }
 
 // Some government sites answer a bare client with an error page; this says who is asking.
-const HEADERS = { "user-agent": "Mozilla/5.0 (compatible; gongkai; +https://github.com/gongkai)", accept: "*/*" };
+const HEADERS = { "user-agent": "Mozilla/5.0 (compatible; gongkai)", accept: "*/*" };
 
 /** Network failures by their code, in words. */
 const NETWORK: Record<string, string> = {
