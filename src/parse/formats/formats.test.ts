@@ -8,6 +8,7 @@ import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { strToU8, unzipSync, Zip, ZipDeflate } from "fflate";
 import * as CFB from "cfb";
 import iconv from "iconv-lite";
+import * as OpenCC from "opencc-js/cn2t";
 import { collectInputs } from "../../batch/walk.js";
 import { parseReport, InputError } from "../index.js";
 import type { ParsedReport } from "../../model/index.js";
@@ -240,6 +241,8 @@ test("damaged and legacy Office files get clear errors, other bytes are left to 
   assert.equal(await readFormat(Buffer.from("<html><body>年度报告</body></html>"), "a.html"), null);
 });
 
+const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" }) as (s: string) => string;
+
 /** Replaces the WordDocument stream of a .doc (a compound file) by what `edit` makes of it. */
 function editWordStream(doc: Buffer, edit: (w: Buffer) => void): Buffer {
   const container = CFB.read(doc, { type: "buffer" });
@@ -297,7 +300,7 @@ test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Wo
   assert.ok(outcomes.has("read") && outcomes.has("UNREADABLE"), [...outcomes].join());
 });
 
-test("RTF as Chinese Windows writes it: GBK bytes in a 134 font, or \\uN with two-byte fallbacks, reads as LibreOffice's \\uN", async () => {
+test("RTF as Chinese Windows writes it: GBK bytes in a 134 font, Big5 in a 136 font, or \\uN with two-byte fallbacks, reads as LibreOffice's \\uN", async () => {
   const dir = join(work, "rtf-gbk");
   execFileSync("mkdir", ["-p", dir]);
   const [name, path] = fixtures().find(([n]) => TABLED(n) && n.startsWith("pingtan-dept"))!;
@@ -311,6 +314,14 @@ test("RTF as Chinese Windows writes it: GBK bytes in a 134 font, or \\uN with tw
   const bytes = source.replace(/\\fcharset0\b/g, "\\fcharset134").replace(/\\u(-?\d+)\\'3f/g, (_, n) => gbk(Number(n)));
   assert.ok(!/\\u(-?\d+)\\'3f/.test(bytes) && /\\'[a-f]/.test(bytes), "the escapes were rewritten");
   assert.deepEqual((await parseReport(Buffer.from(bytes, "latin1"), { filename: "gbk.rtf" })).fields, expected);
+  // A Taiwan or Hong Kong office's Word: traditional characters, Big5 bytes in \fcharset136 fonts.
+  const big5 = source.replace(/\\fcharset0\b/g, "\\fcharset136").replace(/\\u(-?\d+)\\'3f/g, (escape, n) => {
+    const t = toTraditional(String.fromCharCode(Number(n) < 0 ? Number(n) + 65536 : Number(n)));
+    const b = iconv.encode(t, "big5");
+    return iconv.decode(b, "big5") === t ? [...b].map((x) => `\\'${x.toString(16)}`).join("") : escape;
+  });
+  assert.match(big5, /\\'a5\\'ad/, "平 in Big5");
+  assert.deepEqual((await parseReport(Buffer.from(big5, "latin1"), { filename: "big5.rtf" })).fields, expected);
   // Unicode escapes whose fallback is those two bytes (\uc2): the fallback is skipped, not read.
   const uc2 = source.replace(/\\u(-?\d+)\\'3f/g, (_, n) => `{\\uc2\\u${n}${gbk(Number(n))}}`);
   assert.deepEqual((await parseReport(Buffer.from(uc2, "latin1"), { filename: "uc2.rtf" })).fields, expected);
