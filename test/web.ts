@@ -8,6 +8,11 @@
  *   await web.close();
  */
 import { createServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { connect, type AddressInfo } from "node:net";
 import iconv from "iconv-lite";
@@ -111,4 +116,27 @@ export async function serveProxy(): Promise<{ url: string; forwarded: string[]; 
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** An https site whose certificate is self-signed (made by openssl for the test), serving one page. */
+export async function serveSelfSigned(): Promise<{ url: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-tls-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    const server = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(readFileSync(PAGES.utf8));
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `https://127.0.0.1:${port}/2024.html`,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

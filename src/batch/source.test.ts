@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
 import { Document as DocxDocument, Packer, Paragraph } from "docx";
 import { InputError, parseReport } from "../parse/index.js";
-import { serveProxy, serveReports, PAGES } from "../../test/web.js";
+import { serveProxy, serveReports, serveSelfSigned, PAGES } from "../../test/web.js";
 import { download } from "./source.js";
 import { parseFile } from "./parse-file.js";
 import { parseCsv, runBatch } from "./index.js";
@@ -114,5 +114,14 @@ test("behind a proxy: HTTP_PROXY is used, NO_PROXY is honoured", async () => {
       else process.env[k] = v;
     }
     await gateway.close();
+  }
+});
+
+test("an https site whose certificate cannot be trusted is refused, saying why", async () => {
+  const site = await serveSelfSigned();
+  try {
+    await assert.rejects(download(site.url), (e: unknown) => e instanceof InputError && e.code === "UNREADABLE" && e.message === `${site.url}: 无法下载，网站证书为自签名 (the site's TLS certificate is self-signed)`);
+  } finally {
+    await site.close();
   }
 });

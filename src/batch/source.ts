@@ -32,8 +32,12 @@ const NETWORK: Record<string, string> = {
   EHOSTUNREACH: "主机不可达 (host unreachable)",
   ENETUNREACH: "网络不可达 (network unreachable)",
   CERT_HAS_EXPIRED: "网站证书已过期 (the site's TLS certificate has expired)",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "网站证书无法验证 (the site's TLS certificate cannot be verified)",
+  // Many sites send their certificate without the intermediate one browsers fetch for themselves.
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "网站证书链不完整，无法验证；可用 NODE_EXTRA_CA_CERTS 加入所缺证书 (the site's certificate chain cannot be verified; add the missing certificate with NODE_EXTRA_CA_CERTS)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "网站证书链不完整，无法验证；可用 NODE_EXTRA_CA_CERTS 加入所缺证书 (the site's certificate chain cannot be verified; add the missing certificate with NODE_EXTRA_CA_CERTS)",
   DEPTH_ZERO_SELF_SIGNED_CERT: "网站证书为自签名 (the site's TLS certificate is self-signed)",
+  SELF_SIGNED_CERT_IN_CHAIN: "网站证书链含自签名证书 (the site's certificate chain holds a self-signed certificate)",
+  ERR_TLS_CERT_ALTNAME_INVALID: "网站证书与域名不符 (the site's certificate is for another host)",
 };
 
 function failure(url: string, e: unknown, timeoutMs: number): InputError {
