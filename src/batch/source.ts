@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ParsedReport } from "../model/index.js";
 import { InputError, parseReport } from "../parse/index.js";
+import { MAX_DOCUMENT_BYTES } from "../parse/decode.js";
 
 /**
  * Reports as published: an `http(s)://` address is read from the web, the same as a file saved
@@ -9,9 +10,6 @@ import { InputError, parseReport } from "../parse/index.js";
  */
 
 export const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
-
-/** The largest download read (a saved report with its pictures is far smaller). */
-export const MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024;
 
 export interface DownloadOptions {
   maxBytes?: number;
@@ -73,7 +71,7 @@ async function client(): Promise<{ fetch: Undici["fetch"]; dispatcher?: Instance
 
 /** The bytes at `url`, following redirects; HTTP errors, timeouts and oversized bodies are InputErrors naming the address. */
 export async function download(url: string, opts: DownloadOptions = {}): Promise<Uint8Array> {
-  const maxBytes = opts.maxBytes ?? MAX_DOWNLOAD_BYTES;
+  const maxBytes = opts.maxBytes ?? MAX_DOCUMENT_BYTES;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const tooLarge = () => new InputError("TOO_LARGE", `${url}: 下载内容过大，上限 ${(maxBytes / 1048576).toFixed(0)} MB (download larger than the limit)`);
   try {

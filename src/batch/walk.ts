@@ -17,9 +17,9 @@ const COMPANION = /^(.*)(?:_files|\.files)$/i;
 const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".mht", ".mhtml"]);
 
 /**
- * The files to parse: each argument that is a file or an http(s) address, and every report-like file under each folder
- * (recursive, hidden entries and saved pages' companion folders skipped, sorted so runs and
- * exports are reproducible).
+ * The files to parse: each argument that is a file or an http(s) address, and every report-like
+ * file under each folder (recursive, hidden entries and saved pages' companion folders skipped,
+ * sorted so runs and exports are reproducible).
  */
 export function collectInputs(paths: string[]): string[] {
   const out: string[] = [];

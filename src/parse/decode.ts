@@ -22,6 +22,16 @@ export interface Decoded {
 export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 const MAX_BYTES = MAX_TEXT_BYTES;
 
+/** The largest document file read (DOC, RTF, MHTML, a download): pictures make them large; their text still has MAX_TEXT_BYTES. */
+export const MAX_DOCUMENT_BYTES = 128 * 1024 * 1024;
+
+/** Refuses a document file over MAX_DOCUMENT_BYTES, naming what it is (`what` in Chinese, `en` in English). */
+export function checkDocumentSize(bytes: Uint8Array, file: string, what: string, en: string): void {
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new InputError("TOO_LARGE", `${file}: ${what}过大 ${(bytes.length / 1048576).toFixed(0)} MB，上限 ${MAX_DOCUMENT_BYTES / 1048576} MB (${en} too large)`);
+  }
+}
+
 /** Charset named in a <meta> tag or an XML prolog, in the first 4 KiB. */
 function declaredCharset(bytes: Uint8Array): string | undefined {
   const head = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");

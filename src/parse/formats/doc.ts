@@ -1,6 +1,6 @@
 import * as CFB from "cfb";
 import type { Document } from "../document.js";
-import { InputError, MAX_TEXT_BYTES } from "../decode.js";
+import { checkDocumentSize, InputError, MAX_TEXT_BYTES } from "../decode.js";
 import { DocumentBuilder, type EdgeRow } from "./build.js";
 
 /**
@@ -13,8 +13,6 @@ import { DocumentBuilder, type EdgeRow } from "./build.js";
  * live in the paragraph formatting (FKP pages), read here for table paragraphs only. The layout
  * is [MS-DOC]'s; text extractors (word-extractor) drop the row ends, which the tables need.
  */
-
-const MAX_OLE_BYTES = 128 * 1024 * 1024;
 
 /** Sprm opcodes ([MS-DOC] 2.6): the few the table structure needs. */
 const SPRM = {
@@ -29,15 +27,11 @@ const SPRM = {
 /** TC80 flags of a cell ([MS-DOC] 2.9.328). */
 const TC = { merged: 0x0002, vertMerge: 0x0020, vertRestart: 0x0040 } as const;
 
-interface Paragraph {
+/** A paragraph's table marks; a row end's also carry its row's cell edges and merges. */
+interface Paragraph extends Omit<EdgeRow, "cells"> {
   inTable: boolean;
   rowEnd: boolean;
   depth: number;
-  /** Row end only: left edges of the cells and the right edge of the last (twips). */
-  bounds?: number[];
-  /** Row end only: per cell, merged into the cell on its left / continues the cell above. */
-  mergedLeft?: boolean[];
-  mergedUp?: boolean[];
 }
 
 const PLAIN: Paragraph = { inTable: false, rowEnd: false, depth: 0 };
@@ -59,9 +53,7 @@ class Bytes {
 }
 
 export async function readDoc(bytes: Uint8Array, file: string): Promise<Document> {
-  if (bytes.length > MAX_OLE_BYTES) {
-    throw new InputError("TOO_LARGE", `${file}: Word 文件过大 ${(bytes.length / 1048576).toFixed(0)} MB，上限 ${MAX_OLE_BYTES / 1048576} MB (.doc file too large)`);
-  }
+  checkDocumentSize(bytes, file, "Word 文件", ".doc file");
   let container: CFB.CFB$Container;
   try {
     container = CFB.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer" });
@@ -308,7 +300,7 @@ function buildDocument(text: string, paragraphOf: (cp: number) => Paragraph, fil
         // A paragraph inside a cell (a nested table's cells and rows end with paragraph marks too).
         cellParts.push(current);
       } else if (p.rowEnd) {
-        rows.push({ cells, bounds: p.bounds, mergedLeft: p.mergedLeft, mergedUp: p.mergedUp });
+        rows.push({ ...p, cells });
         cells = [];
         cellParts = [];
       } else {

@@ -1,8 +1,6 @@
 import PostalMime from "postal-mime";
-import { InputError, MAX_TEXT_BYTES } from "../decode.js";
+import { checkDocumentSize, InputError, MAX_TEXT_BYTES } from "../decode.js";
 import { toDocument, type Document } from "../document.js";
-
-const MAX_MHTML_BYTES = 128 * 1024 * 1024;
 
 /**
  * A web page saved as one file (MHTML, `.mht`/`.mhtml`: Chrome's and Edge's 「网页，单个文件」,
@@ -13,9 +11,7 @@ const MAX_MHTML_BYTES = 128 * 1024 * 1024;
  */
 export async function readMhtml(bytes: Uint8Array, file: string): Promise<Document> {
   // Pictures make a saved page large (tens of MB); the whole archive is held while it is taken apart.
-  if (bytes.length > MAX_MHTML_BYTES) {
-    throw new InputError("TOO_LARGE", `${file}: 网页存档(MHTML)过大 ${(bytes.length / 1048576).toFixed(0)} MB，上限 ${MAX_MHTML_BYTES / 1048576} MB (MHTML file too large)`);
-  }
+  checkDocumentSize(bytes, file, "网页存档(MHTML)", "MHTML file");
   let html: string | undefined;
   try {
     html = (await PostalMime.parse(bytes)).html;

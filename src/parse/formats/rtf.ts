@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import type { Document } from "../document.js";
-import { InputError, MAX_TEXT_BYTES } from "../decode.js";
+import { checkDocumentSize, InputError, MAX_TEXT_BYTES } from "../decode.js";
 import { DocumentBuilder, type EdgeRow } from "./build.js";
 
 /**
@@ -10,8 +10,6 @@ import { DocumentBuilder, type EdgeRow } from "./build.js";
  * paragraphs marked \intbl, cells ended by \cell, rows by \row, each row's cell edges given by
  * its \cellx words and its merged cells by \clvmrg/\clmrg.
  */
-
-const MAX_RTF_BYTES = 128 * 1024 * 1024;
 
 /** Groups whose content is not the document's text. Fields show their result (\fldrslt), not their code. */
 const SKIPPED = new Set([
@@ -92,9 +90,7 @@ function* tokens(buf: Buffer): Generator<Token> {
 }
 
 export function readRtf(bytes: Uint8Array, file: string): Document {
-  if (bytes.length > MAX_RTF_BYTES) {
-    throw new InputError("TOO_LARGE", `${file}: RTF 文件过大 ${(bytes.length / 1048576).toFixed(0)} MB，上限 ${MAX_RTF_BYTES / 1048576} MB (RTF file too large)`);
-  }
+  checkDocumentSize(bytes, file, "RTF 文件", "RTF file");
   const out = new DocumentBuilder(file, "rtf");
   const fonts = new Map<number, number>();
   let ansi = 1252;
