@@ -1,7 +1,8 @@
 /**
  * What each input format costs (npm run bench:formats): the same real reports (the 2019/2021
  * fixtures' statutory tables) as a web page, Word 2007+ (.docx), Word 97 (.doc) and RTF saved by
- * LibreOffice, a PDF printed from the Word file and an Excel sheet, each parsed in-process, in
+ * LibreOffice, a PDF printed from the Word file, the PDF's pages as an OFD (as a producer that
+ * sets one TextObject per run writes it) and an Excel sheet, each parsed in-process, in
  * rounds that take the formats in turn (the machine's drift spread over all). Reported per report
  * and as a ratio to the web page, measured in the same run. Needs LibreOffice (`soffice`).
  *
@@ -14,10 +15,11 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parseReport } from "../src/parse/index.js";
 import { layoutToDocx, layoutToHtml, layoutToXlsx, statutoryLayout } from "../src/parse/formats/test-helpers/statutory.js";
+import { ofdOfPdf } from "../src/parse/formats/test-helpers/ofd.js";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const rounds = Number(process.env.FORMAT_ROUNDS ?? 10);
-const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".xlsx"] as const;
+const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".ofd", ".xlsx"] as const;
 
 function sources(): [string, string][] {
   const out: [string, string][] = readdirSync(join(FIXTURES, "seeds")).filter((f) => f.endsWith(".txt")).map((f) => [f.replace(".txt", ""), join(FIXTURES, "seeds", f)]);
@@ -48,6 +50,7 @@ try {
     console.error("需要 LibreOffice (soffice) 来生成 .doc、.rtf 和 .pdf 版本 (LibreOffice is needed to make the .doc, .rtf and .pdf versions)");
     process.exit(1);
   }
+  for (const n of names) writeFileSync(join(work, `${n}.ofd`), await ofdOfPdf(readFileSync(join(work, `${n}.pdf`)), "runs"));
   const bytes = Object.fromEntries(FORMATS.map((ext) => [ext, names.map((n) => readFileSync(join(work, n + ext)))]));
   const ms = Object.fromEntries(FORMATS.map((ext) => [ext, 0]));
   const differ = Object.fromEntries(FORMATS.map((ext) => [ext, 0]));

@@ -5,7 +5,7 @@ import jschardet from "jschardet";
 /** A decoding failure, as a value: the CLI turns it into a one-line message and exit code 2. */
 export class InputError extends Error {
   constructor(
-    readonly code: "EMPTY" | "BINARY" | "ENCODING" | "TOO_LARGE" | "NOT_REPORT" | "NOT_FOUND" | "UNREADABLE" | "SCANNED_PDF" | "UNSUPPORTED" | "UNWRITABLE",
+    readonly code: "EMPTY" | "BINARY" | "ENCODING" | "TOO_LARGE" | "NOT_REPORT" | "NOT_FOUND" | "UNREADABLE" | "SCANNED_PDF" | "SCANNED_OFD" | "UNSUPPORTED" | "UNWRITABLE",
     message: string,
   ) {
     super(message);

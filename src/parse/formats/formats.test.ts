@@ -15,6 +15,9 @@ import type { ParsedReport } from "../../model/index.js";
 import { readFormat, sniffFormat } from "./index.js";
 import { htmlToContent } from "../html.js";
 import { layoutToDocx, layoutToHtml, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
+import { ofdOfPdf, type OfdStyle } from "./test-helpers/ofd.js";
+
+const OFD_STYLES: OfdStyle[] = ["runs", "glyphs", "lines"];
 
 const ROOT = new URL("../../../fixtures/", import.meta.url).pathname;
 
@@ -52,7 +55,7 @@ async function original(name: string, path: string): Promise<ParsedReport> {
   return originals.get(name)!;
 }
 
-test("PDFs printed by LibreOffice from every fixture parse to the same fields as the text", async () => {
+test("PDFs printed by LibreOffice from every fixture, and the same pages as OFD, parse to the same fields as the text", async () => {
   const dir = join(work, "pdf");
   execFileSync("mkdir", ["-p", dir]);
   const list = fixtures();
@@ -62,6 +65,11 @@ test("PDFs printed by LibreOffice from every fixture parse to the same fields as
     const pdf = readFileSync(join(dir, `${name}.pdf`));
     assert.equal(sniffFormat(pdf), "pdf");
     sameReport(await parseReport(pdf, { filename: name }), await original(name, path), `${name}.pdf`);
+    // The same pages as an OFD, in each producer's style in turn.
+    const style = OFD_STYLES[list.findIndex(([n]) => n === name) % OFD_STYLES.length];
+    const ofd = await ofdOfPdf(pdf, style);
+    assert.equal(sniffFormat(ofd), "ofd");
+    sameReport(await parseReport(ofd, { filename: `${name}.ofd` }), await original(name, path), `${name}.ofd (${style})`);
   }
 });
 
@@ -116,6 +124,8 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   }
   assert.ok(cases.length >= minCases, "2019- and 2021-format fixtures found");
   soffice("pdf", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  // Each PDF's pages as an OFD, the producers' styles in turn: the same tables in the other fixed-layout format.
+  for (const [k, { name }] of cases.entries()) writeFileSync(join(dir, `${name}.ofd`), await ofdOfPdf(readFileSync(join(dir, `${name}.pdf`)), OFD_STYLES[k % OFD_STYLES.length]));
   soffice("doc:MS Word 97", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
   soffice("rtf:Rich Text Format", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
   for (const { name } of cases) {
@@ -131,7 +141,7 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   }
   for (const { name, expected, html, src } of cases) {
     const docx = await readFormat(readFileSync(join(dir, `${name}.docx`)), `${name}.docx`);
-    for (const ext of [".docx", ".doc", ".rtf", ".abiword.rtf", ".xlsx", ".pdf"]) {
+    for (const ext of [".docx", ".doc", ".rtf", ".abiword.rtf", ".xlsx", ".pdf", ".ofd"]) {
       const bytes = readFileSync(join(dir, name + ext));
       const doc = await readFormat(bytes, name + ext);
       assert.ok(doc && doc.tables.length >= 3, `${name}${ext}: tables rebuilt as grids`);

@@ -3,7 +3,7 @@ import { InputError } from "../decode.js";
 import { checkArchive } from "./archive.js";
 
 /** Input formats read here, told apart by their bytes (the file name only words the errors). */
-export type BinaryFormat = "doc" | "docx" | "rtf" | "pdf" | "xlsx" | "mhtml";
+export type BinaryFormat = "doc" | "docx" | "rtf" | "pdf" | "ofd" | "xlsx" | "mhtml";
 
 const has = (buf: Buffer, s: string) => buf.indexOf(s, 0, "latin1") >= 0;
 
@@ -14,7 +14,9 @@ export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat
   if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
     if (has(buf, "word/document.xml")) return "docx";
     if (has(buf, "xl/workbook.xml")) return "xlsx";
-    throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、网页或文本 (unsupported archive/document format)`);
+    // OFD (GB/T 33190): the package's entry point is OFD.xml at its root.
+    if (has(buf, "OFD.xml") || has(buf, "ofd.xml")) return "ofd";
+    throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、.ofd、网页或文本 (unsupported archive/document format)`);
   }
   if (isMhtml(buf)) return "mhtml";
   if (isRtf(buf)) return "rtf";
@@ -35,7 +37,7 @@ function isMhtml(buf: Buffer): boolean {
 }
 
 /**
- * Reads a DOC, DOCX, RTF, PDF, XLSX or MHTML file into the document seam; null when the bytes are none of these
+ * Reads a DOC, DOCX, RTF, PDF, OFD, XLSX or MHTML file into the document seam; null when the bytes are none of these
  * (the caller then decodes them as HTML or text). Readers load lazily: a text-only batch never
  * pays for pdfjs or exceljs.
  */
@@ -48,6 +50,10 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
   if (format === "doc") return (await import("./doc.js")).readDoc(bytes, filename);
   if (format === "rtf") return (await import("./rtf.js")).readRtf(bytes, filename);
   if (format === "pdf") return (await import("./pdf.js")).readPdf(bytes, filename);
+  if (format === "ofd") {
+    checkArchive(bytes, filename, "OFD");
+    return (await import("./ofd.js")).readOfd(bytes, filename);
+  }
   if (format === "mhtml") return (await import("./mhtml.js")).readMhtml(bytes, filename);
   if (format === "xlsx") {
     checkArchive(bytes, filename, "Excel");
@@ -57,4 +63,4 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
 }
 
 /** File name endings the folder walk picks up. */
-export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".rtf", ".pdf", ".xlsx"] as const;
+export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".rtf", ".pdf", ".ofd", ".xlsx"] as const;
