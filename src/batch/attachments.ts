@@ -8,7 +8,7 @@ import { decodeBytes } from "../parse/decode.js";
  */
 
 /** File endings of documents a report may be published as. */
-const DOCUMENT = /\.(pdf|docx?|wps|rtf|xlsx?|et|mht|mhtml)$/i;
+const DOCUMENT = /\.(pdf|ofd|docx?|wps|rtf|xlsx?|et|mht|mhtml)$/i;
 /** Words in a link's text or file name that say it is the report itself. */
 const REPORT = /年度报告|年报|工作报告/;
 
