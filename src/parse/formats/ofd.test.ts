@@ -93,7 +93,7 @@ test("OFD packages as producers vary them: default namespace, absolute and mis-c
   assert.deepEqual(doc?.tables[0].rows, [["项目", "数量", "数量"], ["主动公开", "12", "5"], ["依申请", "3", "0"]]);
 });
 
-test("an OFD without text (a scan), a damaged or an empty one gets a clear error naming the file", async () => {
+test("an OFD without text (a scan), a damaged, empty or hostile one gets a clear error naming the file", async () => {
   const refused = async (bytes: Uint8Array, file: string, code: string, message: RegExp) =>
     assert.rejects(parseReport(bytes, { filename: file }), (e: unknown) => e instanceof InputError && e.code === code && message.test(e.message));
   const image = `<ofd:ImageObject ID="5" Boundary="0 0 210 297" ResourceID="7"/>`;
@@ -104,6 +104,12 @@ test("an OFD without text (a scan), a damaged or an empty one gets a clear error
   await refused(zipSync({ "OFD.xml": strToU8("\u0000\u0001 binary, not XML") }), "enc.ofd", "UNREADABLE", /^enc\.ofd: .*OFD\.xml 不是 XML/);
   const whole = ofd([PAGE]);
   await refused(whole.subarray(0, whole.length - 40), "cut.ofd", "UNREADABLE", /^cut\.ofd: OFD 文件已损坏/);
+
+  // Hostile XML: a `g` run of a billion, page blocks nested 100 deep, text nested 200,000 deep.
+  const bomb = await readFormat(ofd([PAGE + text("20 130 170 5", 4, `<ofd:TextCode X="0" Y="4" DeltaX="g 1000000000 4">末行</ofd:TextCode>`)]), "g.ofd");
+  assert.ok(bomb?.text.includes("末行"));
+  await refused(ofd([PAGE + "<ofd:PageBlock>".repeat(100) + "</ofd:PageBlock>".repeat(100)]), "deep.ofd", "UNREADABLE", /^deep\.ofd: .*nested deeper than 64/);
+  await refused(ofd([PAGE + text("20 130 170 5", 4, `<ofd:TextCode X="0" Y="4">${"<x>".repeat(200_000)}字${"</x>".repeat(200_000)}</ofd:TextCode>`)]), "nest.ofd", "UNREADABLE", /^nest\.ofd: .*XML nested too deep/);
 
   // Bytes changed at random (zip headers, compressed XML): a document, or an InputError naming
   // the file; never anything else.

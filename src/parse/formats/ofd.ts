@@ -1,5 +1,5 @@
 import { unzipSync } from "fflate";
-import { parseDocument } from "htmlparser2";
+import { DomUtils, parseDocument } from "htmlparser2";
 import type { Element } from "domhandler";
 import type { Document } from "../document.js";
 import { InputError } from "../decode.js";
@@ -13,11 +13,20 @@ import { apply, fixedPagesToDocument, mul, rulesOf, type FixedPage, type Item, t
  * of the layout engine PDF uses, so tables, wrapped paragraphs and page numbers are read the same.
  */
 export function readOfd(bytes: Uint8Array, file: string): Document {
-  const pkg = new OfdPackage(bytes, file);
-  const doc = fixedPagesToDocument(pkg.pages(), file, "ofd");
+  let pages: FixedPage[];
+  try {
+    pages = new OfdPackage(bytes, file).pages();
+  } catch (e) {
+    // Elements nested thousands deep (no producer writes them) exhaust the stack reading their text.
+    if (e instanceof RangeError) throw damaged(file, "XML 嵌套过深 (XML nested too deep)");
+    throw e;
+  }
+  const doc = fixedPagesToDocument(pages, file, "ofd");
   if (!doc) throw new InputError("SCANNED_OFD", `${file}: OFD 没有文字层，可能是扫描件，需先做文字识别(OCR) (OFD has no text layer, probably a scan; run OCR first)`);
   return doc;
 }
+
+const damaged = (file: string, why: string) => new InputError("UNREADABLE", `${file}: OFD 文件已损坏或无法读取 (damaged or unreadable OFD: ${why})`);
 
 /** OFD lengths are millimetres; the layout engine works in points. */
 const PT_PER_MM = 72 / 25.4;
@@ -26,11 +35,12 @@ const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 const FULL_WIDTH = /[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
 type Box = [number, number, number, number];
+const MAX_NESTING = 64;
 
 const localName = (el: Element) => el.name.slice(el.name.indexOf(":") + 1);
 const kids = (el: Element): Element[] => el.children.filter((c): c is Element => c.type === "tag");
 const child = (el: Element, name: string) => kids(el).find((c) => localName(c) === name);
-const textOf = (el: Element | undefined): string => (el ? el.children.map((c) => (c.type === "text" ? c.data : c.type === "tag" ? textOf(c) : "")).join("") : "");
+const textOf = (el: Element | undefined): string => (el ? DomUtils.textContent(el) : "");
 
 const numbers = (s: string | undefined): number[] => (s ?? "").trim().split(/[\s,]+/).filter(Boolean).map(Number);
 
@@ -44,13 +54,16 @@ function matrix(s: string | undefined): Matrix {
   return n.length === 6 && n.every(Number.isFinite) ? [n[0], n[1], n[2], n[3], n[4], n[5]] : IDENTITY;
 }
 
-/** A DeltaX/DeltaY list with its `g n v` runs (v repeated n times) written out. */
-function deltas(s: string | undefined): number[] {
+/**
+ * A DeltaX/DeltaY list with its `g n v` runs (v repeated n times) written out, up to the `max`
+ * the text has use for: `g 1000000000 1` is a few bytes.
+ */
+function deltas(s: string | undefined, max: number): number[] {
   const t = (s ?? "").trim().split(/\s+/).filter(Boolean);
   const out: number[] = [];
-  for (let i = 0; i < t.length; i++) {
+  for (let i = 0; i < t.length && out.length < max; i++) {
     if (t[i] === "g") {
-      const n = Math.min(Number(t[i + 1]), 100_000);
+      const n = Math.min(Number(t[i + 1]) || 0, max - out.length);
       const v = Number(t[i + 2]);
       for (let k = 0; k < n; k++) out.push(v);
       i += 2;
@@ -68,13 +81,9 @@ class OfdPackage {
     try {
       this.parts = unzipSync(bytes);
     } catch (e) {
-      throw this.damaged(`${e instanceof Error ? e.message : e}`);
+      throw damaged(this.file, `${e instanceof Error ? e.message : e}`);
     }
     for (const name of Object.keys(this.parts)) this.folded.set(name.toLowerCase(), name);
-  }
-
-  private damaged(why: string): InputError {
-    return new InputError("UNREADABLE", `${this.file}: OFD 文件已损坏或无法读取 (damaged or unreadable OFD: ${why})`);
   }
 
   /**
@@ -100,13 +109,13 @@ class OfdPackage {
   private xml(path: string): Element {
     const text = new TextDecoder("utf-8").decode(this.parts[path]);
     const root = kids(parseDocument(text, { xmlMode: true }) as unknown as Element)[0];
-    if (!root) throw this.damaged(`${path} 不是 XML，可能已加密 (not XML, perhaps encrypted)`);
+    if (!root) throw damaged(this.file, `${path} 不是 XML，可能已加密 (not XML, perhaps encrypted)`);
     return root;
   }
 
   private part(base: string, loc: string | undefined, zh: string, en: string): [string, Element] {
     const path = loc ? this.resolve(base, loc.trim()) : undefined;
-    if (!path) throw this.damaged(`缺少${zh} ${loc ?? ""} (no ${en} ${loc ?? ""})`);
+    if (!path) throw damaged(this.file, `缺少${zh} ${loc ?? ""} (no ${en} ${loc ?? ""})`);
     return [path, this.xml(path)];
   }
 
@@ -127,7 +136,7 @@ class OfdPackage {
       const [pagePath, page] = this.part(docPath, ref.attribs.BaseLoc, "页面", "page");
       const area = child(page, "Area");
       const [, , width, height] = box(textOf(area && child(area, "PhysicalBox"))) ?? defaultBox;
-      const sink = new PageSink(height);
+      const sink = new PageSink(height, this.file);
       // A template's content (letterhead, page numbers) lies under or over the page's own.
       const contents: Element[] = [];
       for (const t of kids(page).filter((k) => localName(k) === "Template")) {
@@ -142,7 +151,7 @@ class OfdPackage {
       for (const c of contents) sink.objects(c);
       pages.push({ width: width * PT_PER_MM, height: height * PT_PER_MM, items: sink.items, rules: sink.rules });
     }
-    if (!pages.length) throw this.damaged("文档没有页面 (the document has no pages)");
+    if (!pages.length) throw damaged(this.file, "文档没有页面 (the document has no pages)");
     return pages;
   }
 }
@@ -152,21 +161,22 @@ class PageSink {
   readonly items: Item[] = [];
   readonly rules: Rule[] = [];
 
-  constructor(private readonly pageHeight: number) {}
+  constructor(private readonly pageHeight: number, private readonly file: string) {}
 
   private point(m: Matrix, x: number, y: number): [number, number] {
     const [px, py] = apply(m, x, y);
     return [px * PT_PER_MM, (this.pageHeight - py) * PT_PER_MM];
   }
 
-  /** Layers and page blocks nest; text and path objects are the leaves read here. */
-  objects(el: Element): void {
+  /** Layers and page blocks nest (a few levels in real files); text and path objects are the leaves read here. */
+  objects(el: Element, depth = 0): void {
+    if (depth > MAX_NESTING) throw damaged(this.file, `页面块嵌套超过 ${MAX_NESTING} 层 (page blocks nested deeper than ${MAX_NESTING})`);
     for (const k of kids(el)) {
       if (k.attribs.Visible === "false") continue;
       const name = localName(k);
       if (name === "TextObject") this.text(k);
       else if (name === "PathObject") this.path(k);
-      else if (name === "Layer" || name === "PageBlock") this.objects(k);
+      else if (name === "Layer" || name === "PageBlock") this.objects(k, depth + 1);
     }
   }
 
@@ -195,9 +205,10 @@ class PageSink {
     for (const code of kids(el).filter((k) => localName(k) === "TextCode")) {
       if (code.attribs.X !== undefined) x = Number(code.attribs.X) || 0;
       if (code.attribs.Y !== undefined) y = Number(code.attribs.Y) || 0;
-      const dx = deltas(code.attribs.DeltaX);
-      const dy = deltas(code.attribs.DeltaY);
-      [...textOf(code)].forEach((ch, i, chars) => {
+      const chars = [...textOf(code)];
+      const dx = deltas(code.attribs.DeltaX, chars.length);
+      const dy = deltas(code.attribs.DeltaY, chars.length);
+      chars.forEach((ch, i) => {
         glyphs.push({ ch, x, y });
         if (i < chars.length - 1) { x += dx[i] ?? advance(ch); y += dy[i] ?? 0; }
         else x += advance(ch);
