@@ -57,6 +57,34 @@ function validUtf8Prefix(bytes: Uint8Array): number | undefined {
 }
 
 /** Share of control characters (other than tab/CR/LF/FF) and NULs: high means binary. */
+/**
+ * Binary files people hold besides reports, by their first bytes: a scan saved as a picture, or
+ * reports in an archive. Named in the error, with what to do, instead of "binary file".
+ */
+const KNOWN_BINARY: { magic: (number | null)[]; kind: "image" | "archive"; name: string }[] = [
+  { magic: [0x89, 0x50, 0x4e, 0x47], kind: "image", name: "PNG" },
+  { magic: [0xff, 0xd8, 0xff], kind: "image", name: "JPEG" },
+  { magic: [0x47, 0x49, 0x46, 0x38], kind: "image", name: "GIF" },
+  { magic: [0x49, 0x49, 0x2a, 0x00], kind: "image", name: "TIFF" },
+  { magic: [0x4d, 0x4d, 0x00, 0x2a], kind: "image", name: "TIFF" },
+  { magic: [0x42, 0x4d], kind: "image", name: "BMP" },
+  { magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50], kind: "image", name: "WebP" },
+  { magic: [0x52, 0x61, 0x72, 0x21], kind: "archive", name: "RAR" },
+  { magic: [0x37, 0x7a, 0xbc, 0xaf], kind: "archive", name: "7z" },
+  { magic: [0x1f, 0x8b], kind: "archive", name: "gzip" },
+];
+
+function binaryError(bytes: Uint8Array, name: string): InputError {
+  const known = KNOWN_BINARY.find((k) => k.magic.every((b, i) => b === null || bytes[i] === b));
+  if (known?.kind === "image") {
+    return new InputError("BINARY", `${name}: 图片文件（${known.name}），没有文字，可能是扫描件或截图，需先做文字识别(OCR) (an image (${known.name}), no text: a scan or a screenshot; run OCR first)`);
+  }
+  if (known?.kind === "archive") {
+    return new InputError("BINARY", `${name}: 压缩包（${known.name}），请先解压，再读取其中的报告 (an archive (${known.name}): unpack it, then read the reports inside)`);
+  }
+  return new InputError("BINARY", `${name}: 二进制文件，不是文本或网页 (binary file, not text or HTML)`);
+}
+
 function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
   let bad = 0;
@@ -81,7 +109,7 @@ export function decodeBytes(bytes: Uint8Array, name = "input"): Decoded {
     const enc = bytes[0] === 0xff ? "utf-16le" : "utf-16be";
     return { text: iconv.decode(Buffer.from(bytes.subarray(2)), enc), encoding: enc };
   }
-  if (looksBinary(bytes)) throw new InputError("BINARY", `${name}: 二进制文件，不是文本或网页 (binary file, not text or HTML)`);
+  if (looksBinary(bytes)) throw binaryError(bytes, name);
   // Valid UTF-8 with non-ASCII bytes is almost never GBK text, whatever a stale <meta> says
   // (pages re-saved as UTF-8 keep their gb2312 declaration). A file cut mid-character keeps its text.
   const utf8 = validUtf8Prefix(bytes);

@@ -227,6 +227,20 @@ test("refuses empty, binary and oversized input with a coded error", async () =>
   await rejects(Buffer.alloc(50 * 1024 * 1024, 0x61), "TOO_LARGE");
 });
 
+test("a scan saved as a picture, or reports in an archive, is named as such with what to do", async () => {
+  const named = async (bytes: number[], message: RegExp) =>
+    assert.rejects(parseReport(Uint8Array.from([...bytes, ...Array.from({ length: 64 }, (_, i) => i)]), { filename: "x" }), (e: unknown) => e instanceof InputError && e.code === "BINARY" && message.test(e.message));
+  await named([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], /^x: 图片文件（PNG），.*需先做文字识别\(OCR\) \(an image \(PNG\), no text: a scan or a screenshot; run OCR first\)$/);
+  await named([0xff, 0xd8, 0xff, 0xe0], /^x: 图片文件（JPEG）/);
+  await named([0x49, 0x49, 0x2a, 0x00], /^x: 图片文件（TIFF）/);
+  await named([0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50], /^x: 图片文件（WebP）/);
+  await named([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], /^x: 压缩包（RAR），请先解压.*\(an archive \(RAR\): unpack it, then read the reports inside\)$/);
+  await named([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], /^x: 压缩包（7z）/);
+  // Text that merely begins like one ("BM…", "GIF8…") is still text.
+  await assert.rejects(parseReport("BM 这是一段普通文字，说的是天气很好。", { filename: "x" }), (e: unknown) => e instanceof InputError && e.code === "NOT_REPORT");
+  await named([0x00, 0x01, 0x02], /^x: 二进制文件，不是文本或网页/);
+});
+
 test("refuses a web page that is not an annual report", async () => {
   const page = `<!doctype html><html><head><title>平潭新闻网</title></head><body><div class="nav">首页 | 新闻 | 政务</div>
     <h1>平潭举办海洋文化节</h1><p>本报讯 2024年5月1日，海洋文化节在平潭开幕，游客共计3万人次。</p><table><tr><td>日期</td><td>活动</td></tr><tr><td>5月1日</td><td>开幕式</td></tr></table>

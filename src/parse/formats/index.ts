@@ -16,7 +16,7 @@ export function sniffFormat(bytes: Uint8Array, filename = "input"): BinaryFormat
     if (has(buf, "xl/workbook.xml")) return "xlsx";
     // OFD (GB/T 33190): the package's entry point is OFD.xml at its root.
     if (has(buf, "OFD.xml") || has(buf, "ofd.xml")) return "ofd";
-    throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、.ofd、网页或文本 (unsupported archive/document format)`);
+    throw new InputError("UNSUPPORTED", `${filename}: 不支持的压缩包或文档格式，请提供 .docx、.xlsx、.pdf、.ofd、网页或文本；报告的压缩包请先解压 (unsupported archive/document format; unpack an archive of reports first)`);
   }
   if (isMhtml(buf)) return "mhtml";
   if (isRtf(buf)) return "rtf";
