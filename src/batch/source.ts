@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readMember, splitMember } from "./bundle.js";
 import type { ParsedReport } from "../model/index.js";
 import { InputError, parseReport } from "../parse/index.js";
 import { MAX_DOCUMENT_BYTES } from "../parse/decode.js";
@@ -114,6 +115,9 @@ export function readLocal(file: string): Uint8Array {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
+    // A report inside a .zip bundle (`bundle.zip!/报告.docx`, as the folder walk names it).
+    const member = code === "ENOENT" || code === "ENOTDIR" ? splitMember(file) : undefined;
+    if (member) return readMember(member.archive, member.member, file);
     throw new InputError(code === "ENOENT" ? "NOT_FOUND" : "UNREADABLE", `${file}: ${FILE_ERRORS[code] ?? `无法读取 (cannot read: ${code || String(e)})`}`);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readLocal } from "../batch/source.js";
+import { InputError } from "../parse/decode.js";
 import type { Finding, ParsedReport } from "../model/index.js";
 import { parseReport } from "../parse/index.js";
 import { parseAhead, type ParsedRecords } from "./parsed-records.js";
@@ -247,9 +248,9 @@ export interface ImportFilesOptions extends ImportOptions {
 async function notStored(store: Store, files: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const file of files) {
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
-      bytes = readFileSync(file);
+      bytes = readLocal(file);
     } catch {
       continue;
     }
@@ -283,9 +284,11 @@ async function storeEach(store: Store, files: string[], opts: ImportFilesOptions
     let outcome: ImportOutcome;
     let bytes: Uint8Array | undefined;
     try {
-      bytes = readFileSync(file);
-    } catch {
-      outcome = { file, status: "failed", code: "NOT_FOUND", message: `${file}: 无法读取文件 (cannot read file)` };
+      bytes = readLocal(file);
+    } catch (e) {
+      outcome = e instanceof InputError
+        ? { file, status: "failed", code: e.code, message: e.message }
+        : { file, status: "failed", code: "NOT_FOUND", message: `${file}: 无法读取文件 (cannot read file)` };
     }
     if (bytes) {
       const hash = contentHash(bytes);

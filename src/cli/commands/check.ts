@@ -1,5 +1,6 @@
 import { parseFile } from "../../batch/parse-file.js";
 import { inputs } from "../flags.js";
+import { expandBundles } from "../../batch/bundle.js";
 import type { Command } from "commander";
 import type { Finding, ParsedReport } from "../../model/index.js";
 import { validate } from "../../validate/index.js";
@@ -106,7 +107,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--json", "输出 JSON (print JSON: [{file, issues}])")
     .option("--lang <lang>", "消息语言 zh|en，默认两者 (message language, default both)")
     .action(async (args: string[], opts: { json?: boolean; lang?: string; list?: string }) => {
-      const files = inputs(args, opts.list);
+      const files = expandBundles(inputs(args, opts.list));
       if (opts.lang && !["zh", "en"].includes(opts.lang)) {
         process.stderr.write(`gongkai check: --lang 只能是 zh 或 en (--lang must be zh or en): ${opts.lang}\n`);
         setCode(2);

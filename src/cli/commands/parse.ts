@@ -4,6 +4,7 @@ import { InputError } from "../../parse/index.js";
 import { drawReport } from "../report-view.js";
 import { intOption, inputs } from "../flags.js";
 import { runBatch } from "../../batch/index.js";
+import { expandBundles } from "../../batch/bundle.js";
 import { parseFile } from "../../batch/parse-file.js";
 import { statSync } from "node:fs";
 
@@ -29,7 +30,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("parse")
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
-    .argument("[files...]", "报告文件、文件夹或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、XLSX (report files, folders or http(s) addresses)")
+    .argument("[files...]", "报告文件、文件夹、.zip 压缩包或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、OFD、XLSX (report files, folders, .zip bundles or http(s) addresses)")
     .option("--list <file>", "清单文件：每行一个文件、文件夹或网址，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
     .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")
@@ -39,7 +40,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--workers <n>", "并行线程数，默认全部核心 (worker threads; default all cores)")
     .option("--max-heap <MB>", "批量：每个线程的内存上限，超出的文件记为 OUT_OF_MEMORY (batch: each worker's heap limit in MB)")
     .action(async (args: string[], opts: BatchFlags & { json?: boolean; list?: string }) => {
-      const files = inputs(args, opts.list);
+      const files = expandBundles(inputs(args, opts.list));
       if (opts.out || files.some((f) => isDir(f))) return batch(files, opts, setCode);
       const reports: ParsedReport[] = [];
       const failures: Failure[] = [];
