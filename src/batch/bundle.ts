@@ -4,6 +4,7 @@ import iconv from "iconv-lite";
 import { Unzip, UnzipInflate, unzipSync } from "fflate";
 import { InputError, MAX_DOCUMENT_BYTES } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
+import { companionOf, pageStem } from "./saved-page.js";
 
 /**
  * Reports handed over as a .zip bundle (an evaluator's download, an office's 附件.zip). Each
@@ -15,8 +16,6 @@ import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 export const MEMBER = "!/";
 
 const EXTENSIONS: ReadonlySet<string> = new Set(INPUT_EXTENSIONS);
-const COMPANION = /^(.*)(?:_files|\.files)$/i;
-const PAGE = /\.(html?|shtml|mht|mhtml)$/i;
 const DOCUMENT_ENTRY = /^(\[Content_Types\]\.xml|word\/document\.xml|xl\/workbook\.xml|OFD\.xml)$/i;
 
 /** `bundle.zip!/a/b.html` → the archive and the member; undefined for any other path. */
@@ -61,17 +60,18 @@ export function bundleInputs(archive: string): string[] | undefined {
   // The zip's own entries tell a document (Word, Excel, OFD) from a bundle; its bytes cannot, as
   // a bundle stored without compression holds its Word files' entry names too.
   if (names.some((n) => DOCUMENT_ENTRY.test(n))) return undefined;
-  const pages = new Set(names.filter((n) => PAGE.test(n)).map((n) => n.replace(PAGE, "").toLowerCase()));
+  const pages = new Set(names.map(pageStem));
   const keep = names.filter((n) => {
     if (n.endsWith("/")) return false;
     const parts = n.split("/");
     const ext = /\.[^./]*$/.exec(n)?.[0].toLowerCase() ?? "";
     if (!EXTENSIONS.has(ext)) return false;
     // Hidden files, macOS's resource forks, and the companion folders of pages saved "complete".
-    return !parts.some((p, i) => p.startsWith(".") || p === "__MACOSX" || (i < parts.length - 1 && (() => {
-      const page = COMPANION.exec(p)?.[1];
-      return page !== undefined && pages.has([...parts.slice(0, i), page].join("/").toLowerCase());
-    })()));
+    return !parts.some((p, i) => {
+      if (p.startsWith(".") || p === "__MACOSX") return true;
+      const page = i < parts.length - 1 ? companionOf(p) : undefined;
+      return page !== undefined && pages.has([...parts.slice(0, i).map((q) => q.toLowerCase()), page].join("/"));
+    });
   });
   // A zip with no reports in it (or whose directory is damaged) is one input: its error says why.
   if (!keep.length) return undefined;

@@ -1,21 +1,13 @@
 import { readdirSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { extname, join } from "node:path";
 import { InputError } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 import { isUrl } from "./source.js";
 import { bundleInputs, isZipName } from "./bundle.js";
+import { companionOf, pageStem } from "./saved-page.js";
 
 /** File endings picked up inside folders (explicitly named files are taken whatever their name). */
 export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(INPUT_EXTENSIONS);
-
-/**
- * A page saved "complete" keeps its pictures, scripts and frames in a folder beside it, named for
- * it: `报告.html` + `报告_files` (browsers), `报告.files` or `报告_files` (Word's web page). The
- * frames there (Chrome's `saved_resource.html`, Word's `header.htm`) are parts of that page, not
- * reports of their own.
- */
-const COMPANION = /^(.*)(?:_files|\.files)$/i;
-const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".mht", ".mhtml"]);
 
 /**
  * The files to parse: each argument that is a file or an http(s) address, and every report-like
@@ -31,13 +23,13 @@ export function collectInputs(paths: string[]): string[] {
   const addBundle = (p: string) => { for (const m of bundleInputs(p) ?? [p]) add(m); };
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const pages = new Set(entries.filter((e) => e.isFile() && PAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => basename(e.name, extname(e.name)).toLowerCase()));
+    const pages = new Set(entries.filter((e) => e.isFile()).map((e) => pageStem(e.name)));
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) {
-        const page = COMPANION.exec(e.name)?.[1];
-        if (page === undefined || !pages.has(page.toLowerCase())) walk(p);
+        const page = companionOf(e.name);
+        if (page === undefined || !pages.has(page)) walk(p);
       } else if (e.isFile() && isZipName(e.name)) addBundle(p);
       else if (e.isFile() && FOLDER_EXTENSIONS.has(extname(e.name).toLowerCase())) add(p);
     }
