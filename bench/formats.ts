@@ -2,7 +2,8 @@
  * What each input format costs (npm run bench:formats): the same real reports (the 2019/2021
  * fixtures' statutory tables) as a web page, Word 2007+ (.docx), Word 97 (.doc) and RTF saved by
  * LibreOffice, a PDF printed from the Word file, the PDF's pages as an OFD (as a producer that
- * sets one TextObject per run writes it) and an Excel sheet, each parsed in-process, in
+ * sets one TextObject per run writes it) and an Excel sheet (.xlsx, and saved by LibreOffice as
+ * Excel 97 .xls), each parsed in-process, in
  * rounds that take the formats in turn (the machine's drift spread over all). Reported per report
  * and as a ratio to the web page, measured in the same run. Needs LibreOffice (`soffice`).
  *
@@ -19,7 +20,7 @@ import { ofdOfPdf } from "../src/parse/formats/test-helpers/ofd.js";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const rounds = Number(process.env.FORMAT_ROUNDS ?? 10);
-const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".ofd", ".xlsx"] as const;
+const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".ofd", ".xlsx", ".xls"] as const;
 
 function sources(): [string, string][] {
   const out: [string, string][] = readdirSync(join(FIXTURES, "seeds")).filter((f) => f.endsWith(".txt")).map((f) => [f.replace(".txt", ""), join(FIXTURES, "seeds", f)]);
@@ -46,8 +47,9 @@ try {
     for (const target of ["doc:MS Word 97", "rtf:Rich Text Format", "pdf"]) {
       execFileSync("soffice", [`-env:UserInstallation=file://${join(work, "lo")}`, "--headless", "--convert-to", target, "--outdir", work, ...docx], { stdio: "ignore" });
     }
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(work, "lo")}`, "--headless", "--convert-to", "xls:MS Excel 97", "--outdir", work, ...names.map((n) => join(work, `${n}.xlsx`))], { stdio: "ignore" });
   } catch {
-    console.error("需要 LibreOffice (soffice) 来生成 .doc、.rtf 和 .pdf 版本 (LibreOffice is needed to make the .doc, .rtf and .pdf versions)");
+    console.error("需要 LibreOffice (soffice) 来生成 .doc、.rtf、.pdf 和 .xls 版本 (LibreOffice is needed to make the .doc, .rtf, .pdf and .xls versions)");
     process.exit(1);
   }
   for (const n of names) writeFileSync(join(work, `${n}.ofd`), await ofdOfPdf(readFileSync(join(work, `${n}.pdf`)), "runs"));

@@ -21,7 +21,7 @@ export interface Document {
   /** File name as given by the caller (for messages and provenance). */
   file: string;
   /** How the input was read. */
-  format: "html" | "text" | "doc" | "docx" | "rtf" | "pdf" | "ofd" | "xlsx";
+  format: "html" | "text" | "doc" | "docx" | "rtf" | "pdf" | "ofd" | "xls" | "xlsx";
   /**
    * The whole visible text, normalised (simplified, ASCII widths, \n line ends). For HTML, each
    * table row is one line with its cells joined by " | ", so text readers see tables as text too.

@@ -30,7 +30,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("parse")
     .description("解析年度报告，输出字段、空白、不确定值与问题 (parse annual reports into the canonical model)")
-    .argument("[files...]", "报告文件、文件夹、.zip 压缩包或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、OFD、XLSX (report files, folders, .zip bundles or http(s) addresses)")
+    .argument("[files...]", "报告文件、文件夹、.zip 压缩包或网址：HTML、MHTML、文本、DOC/WPS、DOCX、RTF、PDF、OFD、XLSX/XLS/ET (report files, folders, .zip bundles or http(s) addresses)")
     .option("--list <file>", "清单文件：每行一个文件、文件夹或网址，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option("--json", "输出 JSON（多个文件时为数组） (print JSON; an array for several files)")
     .option("--out <file>", "批量：结果写入 .jsonl/.csv/.xlsx，文件夹递归，多核并行 (batch: write results to .jsonl/.csv/.xlsx)")

@@ -67,10 +67,9 @@ export async function readDoc(bytes: Uint8Array, file: string): Promise<Document
   };
   const word = stream("WordDocument");
   if (!word) {
-    if (stream("Workbook") || stream("Book")) {
-      throw new InputError("UNSUPPORTED", `${file}: 旧版 Excel 格式(.xls/.et)不支持，请另存为 .xlsx (legacy .xls spreadsheets are not supported; save as .xlsx)`);
-    }
-    throw new InputError("UNSUPPORTED", `${file}: 不是 Word 文档的旧版 Office 文件，请提供 .doc、.docx、.xlsx、.pdf、网页或文本 (a compound file that is not a Word document)`);
+    // A spreadsheet (.xls, or WPS's .et: the same format) in the same kind of container.
+    if (stream("Workbook") || stream("Book")) return (await import("./xls.js")).readXls(bytes, file);
+    throw new InputError("UNSUPPORTED", `${file}: 不是 Word 文档或 Excel 表格的旧版 Office 文件，请提供 .doc、.docx、.xls、.xlsx、.pdf、网页或文本 (a compound file that is neither a Word document nor a spreadsheet)`);
   }
   try {
     return readWordDocument(word, stream, file);

@@ -128,6 +128,7 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   for (const [k, { name }] of cases.entries()) writeFileSync(join(dir, `${name}.ofd`), await ofdOfPdf(readFileSync(join(dir, `${name}.pdf`)), OFD_STYLES[k % OFD_STYLES.length]));
   soffice("doc:MS Word 97", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
   soffice("rtf:Rich Text Format", cases.map((c) => join(dir, `${c.name}.docx`)), dir);
+  soffice("xls:MS Excel 97", cases.map((c) => join(dir, `${c.name}.xlsx`)), dir);
   for (const { name } of cases) {
     execFileSync("abiword", [`--to=${join(dir, `${name}.abiword.rtf`)}`, join(dir, `${name}.docx`)], { stdio: "ignore", timeout: 120_000 });
   }
@@ -141,7 +142,7 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
   }
   for (const { name, expected, html, src } of cases) {
     const docx = await readFormat(readFileSync(join(dir, `${name}.docx`)), `${name}.docx`);
-    for (const ext of [".docx", ".doc", ".rtf", ".abiword.rtf", ".xlsx", ".pdf", ".ofd"]) {
+    for (const ext of [".docx", ".doc", ".rtf", ".abiword.rtf", ".xlsx", ".xls", ".pdf", ".ofd"]) {
       const bytes = readFileSync(join(dir, name + ext));
       const doc = await readFormat(bytes, name + ext);
       assert.ok(doc && doc.tables.length >= 3, `${name}${ext}: tables rebuilt as grids`);
@@ -160,7 +161,7 @@ async function tablesRoundTrip(select: (name: string) => boolean, dirName: strin
 
 const TABLED = (name: string) => /-20(19|2\d)-/.test(name) || name.startsWith("001_");
 
-test("statutory tables as Word tables, an Excel sheet with merged cells, and a PDF of the Word file read back to the report's own table fields", async () => {
+test("statutory tables as Word tables, an Excel sheet with merged cells (.xlsx and .xls), a PDF of the Word file and its OFD read back to the report's own table fields", async () => {
   await tablesRoundTrip(TABLED, "tables", 6, true);
 });
 
@@ -253,18 +254,21 @@ test("damaged and legacy Office files get clear errors, other bytes are left to 
 
 const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" }) as (s: string) => string;
 
-/** Replaces the WordDocument stream of a .doc (a compound file) by what `edit` makes of it. */
-function editWordStream(doc: Buffer, edit: (w: Buffer) => void): Buffer {
-  const container = CFB.read(doc, { type: "buffer" });
-  const entry = CFB.find(container, "WordDocument")!;
+/** Replaces a stream of a compound file (.doc, .xls) by what `edit` makes of it (or of it in place). */
+function editStream(file: Buffer, name: string, edit: (w: Buffer) => Buffer | void): Buffer {
+  const container = CFB.read(file, { type: "buffer" });
+  const entry = CFB.find(container, name)!;
   const w = Buffer.from(entry.content as Uint8Array);
-  edit(w);
-  entry.content = w;
-  entry.size = w.length;
+  const out = edit(w) ?? w;
+  entry.content = out;
+  entry.size = out.length;
   return Buffer.from(CFB.write(container, { type: "buffer" }) as Uint8Array);
 }
 
-test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Word 95 named, damage never crashes", async () => {
+/** Edits the WordDocument stream of a .doc in place (what `edit` returns is ignored). */
+const editWordStream = (doc: Buffer, edit: (w: Buffer) => unknown) => editStream(doc, "WordDocument", (w) => { edit(w); });
+
+test("legacy Office files: a .doc, WPS, .xls or .et file is read, a password or Word 95 named, damage never crashes", async () => {
   const dir = join(work, "legacy");
   execFileSync("mkdir", ["-p", dir]);
   const [name, path] = fixtures().find(([n]) => TABLED(n) && n.startsWith("pingtan"))!;
@@ -281,11 +285,25 @@ test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Wo
   // the bytes decide.
   assert.deepEqual((await parseReport(Buffer.from(layoutToHtml(blocks)), { filename: "page.doc" })).fields, fields);
   writeFileSync(join(dir, "r.wps"), doc);
-  assert.deepEqual(collectInputs([dir]).map((f) => f.slice(dir.length + 1)), ["r.doc", "r.docx", "r.wps", "r.xlsx"]);
+  // Excel 97–2003, and WPS 表格's .et (the same format), read as the .xlsx they were saved from.
+  const xls = readFileSync(join(dir, "r.xls"));
+  assert.equal(sniffFormat(xls), "doc");
+  const sheetFields = (await parseReport(readFileSync(join(dir, "r.xlsx")), { filename: "r.xlsx" })).fields;
+  assert.deepEqual((await parseReport(xls, { filename: "r.xls" })).fields, sheetFields);
+  assert.deepEqual((await parseReport(xls, { filename: "r.et" })).fields, sheetFields);
+  writeFileSync(join(dir, "r.et"), xls);
+  assert.deepEqual(collectInputs([dir]).map((f) => f.slice(dir.length + 1)), ["r.doc", "r.docx", "r.et", "r.wps", "r.xls", "r.xlsx"]);
 
   const refused = async (bytes: Buffer, file: string, code: string, message: RegExp) =>
     assert.rejects(parseReport(bytes, { filename: file }), (e: unknown) => e instanceof InputError && e.code === code && message.test(e.message));
-  await refused(readFileSync(join(dir, "r.xls")), "r.xls", "UNSUPPORTED", /^r\.xls: 旧版 Excel 格式\(\.xls\/\.et\)不支持/);
+  await refused(editStream(xls, "Workbook", (w) => {
+    // A FILEPASS record (RC4) right after the workbook's BOF: how Excel marks an encrypted file.
+    const filepass = Buffer.alloc(58);
+    filepass.writeUInt16LE(0x2f, 0); filepass.writeUInt16LE(54, 2); filepass.writeUInt16LE(1, 4); filepass.writeUInt16LE(1, 6); filepass.writeUInt16LE(1, 8);
+    const bof = 4 + w.readUInt16LE(2);
+    return Buffer.concat([w.subarray(0, bof), filepass, w.subarray(bof)]);
+  }), "locked.xls", "UNSUPPORTED", /^locked\.xls: Excel 文件有密码保护/);
+  await refused(editStream(xls, "Workbook", (w) => w.subarray(0, 300)), "cut.xls", "UNREADABLE", /^cut\.xls: Excel 文件已损坏/);
   await refused(editWordStream(doc, (w) => w.writeUInt16LE(w.readUInt16LE(0x0a) | 0x0100, 0x0a)), "locked.doc", "UNSUPPORTED", /^locked\.doc: Word 文件有密码保护/);
   await refused(editWordStream(doc, (w) => w.writeUInt16LE(0x65 - 1, 2)), "w95.doc", "UNSUPPORTED", /^w95\.doc: Word 6\.0\/95/);
   await refused(editWordStream(doc, (w) => w.fill(0xff, 0x9a, 0x200)), "cut.doc", "UNREADABLE", /^cut\.doc: Word 文件已损坏/);
@@ -308,6 +326,17 @@ test("legacy Office files: a .doc or WPS file is read, an .xls, a password or Wo
     }
   }
   assert.ok(outcomes.has("read") && outcomes.has("UNREADABLE"), [...outcomes].join());
+  // The same for the spreadsheet: SheetJS's own failures become InputErrors naming the file.
+  for (let i = 0; i < 100; i++) {
+    const b = Buffer.from(xls);
+    for (let k = 1 + Math.floor(random() * 8); k > 0; k--) b[512 + Math.floor(random() * (b.length - 512))] = Math.floor(random() * 256);
+    try {
+      await parseReport(b, { filename: "mutated.xls" });
+    } catch (e) {
+      assert.ok(e instanceof InputError, `xls mutation ${i}: ${e}`);
+      assert.match(e.message, /^mutated\.xls: /);
+    }
+  }
 });
 
 test("RTF as Chinese Windows writes it: GBK bytes in a 134 font, Big5 in a 136 font, or \\uN with two-byte fallbacks, reads as LibreOffice's \\uN", async () => {

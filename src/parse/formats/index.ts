@@ -63,4 +63,4 @@ export async function readFormat(bytes: Uint8Array, filename: string): Promise<D
 }
 
 /** File name endings the folder walk picks up. */
-export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".rtf", ".pdf", ".ofd", ".xlsx"] as const;
+export const INPUT_EXTENSIONS = [".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".doc", ".wps", ".docx", ".rtf", ".pdf", ".ofd", ".xls", ".et", ".xlsx"] as const;

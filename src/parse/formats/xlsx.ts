@@ -22,6 +22,9 @@ function valueText(cell: Cell): string {
   return cell.text ?? "";
 }
 
+/** One sheet as a grid: each cell's text (a merged range's text in all its cells) and whether it is the range's first. */
+export interface SheetGrid { rows: string[][]; origin: boolean[][] }
+
 /**
  * A spreadsheet in the statutory layout (the report's tables laid out as in the template, merged
  * cells for spanning headers) → the document seam. Each run of non-empty rows is one table;
@@ -34,7 +37,7 @@ export async function readXlsx(bytes: Uint8Array, file: string): Promise<Documen
   } catch (e) {
     throw new InputError("UNREADABLE", `${file}: Excel 文件已损坏或无法读取 (damaged or unreadable .xlsx: ${e instanceof Error ? e.message : e})`);
   }
-  const out = new DocumentBuilder(file, "xlsx");
+  const sheets: SheetGrid[] = [];
   for (const ws of wb.worksheets) {
     if (ws.state !== "visible") continue;
     const height = ws.rowCount;
@@ -54,6 +57,15 @@ export async function readXlsx(bytes: Uint8Array, file: string): Promise<Documen
       rows.push(texts);
       origin.push(orig);
     }
+    sheets.push({ rows, origin });
+  }
+  return sheetsToDocument(sheets, file, "xlsx");
+}
+
+/** Sheets → document: runs of non-empty rows are tables, lone cells above them heading lines. */
+export function sheetsToDocument(sheets: SheetGrid[], file: string, format: Document["format"]): Document {
+  const out = new DocumentBuilder(file, format);
+  for (const { rows, origin } of sheets) {
     let r = 0;
     while (r < rows.length) {
       if (rows[r].every((t) => t === "")) { r++; continue; }
