@@ -102,7 +102,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("check")
     .description("校验年度报告的勾稽关系 (check reports against the template identities)")
-    .argument("[files...]", "报告文件或网址 (report files or http(s) addresses: .txt .html .mht .doc .wps .docx .rtf .pdf .xlsx)")
+    .argument("[files...]", "报告文件、.zip 压缩包或网址 (report files, .zip bundles or http(s) addresses: .txt .html .mht .doc .wps .docx .rtf .pdf .ofd .xlsx .xls .et)")
     .option("--list <file>", "清单文件：每行一个文件或网址，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option("--json", "输出 JSON (print JSON: [{file, issues}])")
     .option("--lang <lang>", "消息语言 zh|en，默认两者 (message language, default both)")

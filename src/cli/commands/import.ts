@@ -16,7 +16,7 @@ export function register(program: Command, setCode: (code: number) => void): voi
   program
     .command("import")
     .description("解析并存入数据库：每份报告一个事务，重复导入不重复存储 (parse and store reports; idempotent, one transaction per report)")
-    .argument("[paths...]", "报告文件或文件夹 (report files or folders)")
+    .argument("[paths...]", "报告文件、文件夹或 .zip 压缩包 (report files, folders or .zip bundles)")
     .option("--list <file>", "清单文件：每行一个文件或文件夹，- 为标准输入 (a file naming one input per line; - for stdin)")
     .option(...DB_OPTION)
     .option("--agency <name>", "机关名称（覆盖报告中识别的名称） (agency name, overriding the one read from the report)")
