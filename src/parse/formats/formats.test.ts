@@ -460,3 +460,20 @@ test("a Word or Excel zip bomb is refused by its declared size, or when it lies,
     });
   }
 });
+
+test("statutory tables read the same when Word's automatic list numbers are lost (一、 （一） 1. gone, as mammoth and the .doc text stream lose them)", async () => {
+  const NUMBER = /^(\s*)(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．](?!\d))/;
+  const strip = (t: string) => t.replace(NUMBER, "$1");
+  let checked = 0;
+  for (const [name, path] of fixtures().filter(([n]) => TABLED(n))) {
+    const src = await original(name, path);
+    if (src.format !== "2019" && src.format !== "2021") continue;
+    const { blocks } = statutoryLayout(src);
+    const bare = blocks.map((b) => ("line" in b ? { line: strip(b.line) } : { rows: b.rows.map((r) => r.map((c) => ({ ...c, text: strip(c.text) }))) }));
+    assert.ok(JSON.stringify(bare) !== JSON.stringify(blocks), `${name}: numbers were there to lose`);
+    const numbered = await parseReport(Buffer.from(layoutToHtml(blocks)), { filename: `${name}.html` });
+    assert.deepEqual((await parseReport(Buffer.from(layoutToHtml(bare)), { filename: `${name}.html` })).fields, numbered.fields, `${name}: without list numbers`);
+    checked++;
+  }
+  assert.ok(checked >= 6);
+});
