@@ -190,8 +190,12 @@ function imageOnlyPdf(): Buffer {
   ]);
 }
 
-/** Pages of text (x, y, string) and ruling lines (x1, y1, x2, y2), in Helvetica. */
-function drawnPdf(pages: { text: [number, number, string][]; lines: [number, number, number, number][] }[]): Buffer {
+/**
+ * Pages of text (x, y, string) and ruling lines (x1, y1, x2, y2), in Helvetica; `turn` (a `cm`
+ * matrix) draws the whole page through a transform, as a virtual printer turns a landscape page
+ * onto a portrait sheet.
+ */
+function drawnPdf(pages: { text: [number, number, string][]; lines: [number, number, number, number][] }[], turn?: string): Buffer {
   const n = pages.length;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
@@ -200,13 +204,35 @@ function drawnPdf(pages: { text: [number, number, string][]; lines: [number, num
   ];
   for (const [k, p] of pages.entries()) {
     const content = [
+      ...(turn ? [`q ${turn} cm`] : []),
       ...p.lines.map(([x1, y1, x2, y2]) => `${x1} ${y1} m ${x2} ${y2} l S`),
       ...p.text.map(([x, y, t]) => `BT /F1 9 Tf ${x} ${y} Td (${t}) Tj ET`),
+      ...(turn ? ["Q"] : []),
     ].join("\n");
     objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + 2 * k} 0 R >>`, stream(content));
   }
   return pdfOf(objects);
 }
+
+test("a PDF page printed turned a quarter either way (a landscape table on a portrait sheet) reads as the upright page", async () => {
+  // A title, a wrapped-free paragraph line and a 3×4 ruled table whose header spans two columns.
+  const xs = [50, 200, 300, 400, 500];
+  const ys = [700, 680, 660, 640];
+  const page = {
+    text: [[50, 760, "Annual report 2024"], [50, 740, "Figures below"], [55, 686, "Item"], [205, 686, "Count"], [405, 686, "Total"], [55, 666, "Made"], [205, 666, "12"], [305, 666, "5"], [405, 666, "17"], [55, 646, "Open"], [205, 646, "3"], [305, 646, "0"], [405, 646, "3"]] as [number, number, string][],
+    lines: [
+      ...ys.map((y) => [xs[0], y, xs[4], y] as [number, number, number, number]),
+      ...xs.map((x) => (x === 300 ? [x, 640, x, 680] : [x, 640, x, 700]) as [number, number, number, number]),
+    ],
+  };
+  const upright = await readFormat(drawnPdf([page]), "upright.pdf");
+  assert.deepEqual(upright?.tables[0].rows, [["Item", "Count", "Count", "Total"], ["Made", "12", "5", "17"], ["Open", "3", "0", "3"]]);
+  for (const [what, turn] of [["a quarter left", "0 1 -1 0 842 0"], ["a quarter right", "0 -1 1 0 -400 842"], ["upside down", "-1 0 0 -1 595 842"]]) {
+    const doc = await readFormat(drawnPdf([page], turn), `${what}.pdf`);
+    assert.equal(doc?.text, upright?.text, what);
+    assert.deepEqual(doc?.tables.map((t) => [t.rows, t.origin]), upright?.tables.map((t) => [t.rows, t.origin]), what);
+  }
+});
 
 test("a PDF table whose header row a page break cuts in two reads as one header, sub-headings kept apart", async () => {
   // Five columns at x = 50, 100, 150, 200, 250 (right edge 300). Page 1 ends inside the header:

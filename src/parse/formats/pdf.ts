@@ -46,21 +46,45 @@ export async function pdfPages(bytes: Uint8Array, file: string): Promise<FixedPa
       const page = await doc.getPage(p);
       const content = await page.getTextContent();
       const items: Item[] = [];
+      // Characters set in each of the four directions: a landscape page printed on a portrait sheet
+      // (as virtual printers print a wide table) has all its text turned a quarter.
+      const turned = [0, 0, 0, 0];
       for (const it of content.items) {
         if (!("str" in it) || !it.str.trim()) continue;
         const [a, b, , d, e, f] = it.transform as number[];
         const size = Math.hypot(b, d) || Math.abs(a) || it.height || 10;
         items.push({ s: it.str, x: e, y: f, w: it.width, size });
+        turned[(Math.round(Math.atan2(b, a) / (Math.PI / 2)) + 4) % 4] += it.str.length;
       }
       const rules = items.length ? extractRules(await page.getOperatorList(), lib.OPS) : [];
       const [x0, y0, x1, y1] = page.view;
-      pages.push({ width: x1 - x0, height: y1 - y0, items, rules });
+      const quarter = turned.indexOf(Math.max(...turned));
+      pages.push(quarter ? upright({ width: x1 - x0, height: y1 - y0, items, rules }, quarter) : { width: x1 - x0, height: y1 - y0, items, rules });
       page.cleanup();
     }
     return pages;
   } finally {
     await doc.destroy();
   }
+}
+
+/**
+ * A page whose text runs a quarter (or half) turn from upright, turned back: every text position
+ * and rule end goes through the inverse turn, so lines run left to right and down the page again.
+ * (A run's width lies along its own direction, so it is unchanged.)
+ */
+function upright(page: FixedPage, quarter: number): FixedPage {
+  const turn = ([x, y]: [number, number]): [number, number] => (quarter === 1 ? [y, -x] : quarter === 2 ? [-x, -y] : [-y, x]);
+  const items = page.items.map((it) => {
+    const [x, y] = turn([it.x, it.y]);
+    return { ...it, x, y };
+  });
+  const rules = page.rules.map((r) => {
+    const [ax, ay] = turn([r.x1, r.y1]);
+    const [bx, by] = turn([r.x2, r.y2]);
+    return { x1: Math.min(ax, bx), x2: Math.max(ax, bx), y1: Math.min(ay, by), y2: Math.max(ay, by) };
+  });
+  return quarter % 2 ? { width: page.height, height: page.width, items, rules } : { ...page, items, rules };
 }
 
 /** Ruling lines of a page: stroked axis-aligned segments and thin filled rectangles. */

@@ -19,6 +19,22 @@ function valueText(cell: XLSX.CellObject | undefined): string {
 }
 
 /**
+ * Runs `read` with the console silenced. SheetJS prints what it does not recognise in a damaged
+ * file ("Missing Info for XLS Record …") to the console, which would land among a batch's progress
+ * lines and the CLI's messages; what matters reaches the caller as an error. `read` is synchronous,
+ * so nothing else can print in between.
+ */
+function quietly<T>(read: () => T): T {
+  const { log, warn, error } = console;
+  console.log = console.warn = console.error = () => {};
+  try {
+    return read();
+  } finally {
+    Object.assign(console, { log, warn, error });
+  }
+}
+
+/**
  * Legacy Excel (.xls, BIFF8 and older) and WPS 表格's .et, which is the same format, → the
  * document seam, through SheetJS (republished on npm as @e965/xlsx) and the same sheet reading
  * as .xlsx: tables from runs of rows, merged ranges as spans, lone cells above as headings.
@@ -26,7 +42,7 @@ function valueText(cell: XLSX.CellObject | undefined): string {
 export function readXls(bytes: Uint8Array, file: string): Document {
   let wb: XLSX.WorkBook;
   try {
-    wb = XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer", cellFormula: false, cellHTML: false, cellStyles: false, cellDates: true });
+    wb = quietly(() => XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer", cellFormula: false, cellHTML: false, cellStyles: false, cellDates: true }));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     if (/password/i.test(why)) throw new InputError("UNSUPPORTED", `${file}: Excel 文件有密码保护，请先去掉密码 (the spreadsheet is password-protected; remove the password first)`);
