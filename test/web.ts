@@ -49,6 +49,10 @@ export async function serveReports(): Promise<TestWeb> {
       `<html><head><meta charset="utf-8"></head><body><h1>平潭综合实验区财政金融局2019年政府信息公开工作年度报告</h1><p>发布时间：2020-01-20</p><p>详见附件：</p>${links}<p><a href="/guide.html">返回首页</a> <a href="/files/办事指南.pdf">办事指南.pdf</a></p></body></html>`;
     if (path === "/notice.html") return send(200, "text/html; charset=utf-8", shell(`<p><a href="files/2019年度报告.docx">平潭综合实验区财政金融局2019年政府信息公开工作年度报告.docx</a></p>`));
     if (path === "/notice-two.html") return send(200, "text/html; charset=utf-8", shell(`<p><a href="/files/2019年度报告.docx">2019年度报告（正文）.docx</a> <a href="/files/2019年度报告.pdf">2019年度报告（扫描件）.pdf</a></p>`));
+    // Report pages that show the report in a frame: its text in an iframe (after a frame that
+    // fails, beside a share button on another site), or a document in a PDF viewer.
+    if (path === "/framed.html") return send(200, "text/html; charset=utf-8", shell(`<iframe src="/error"></iframe><iframe src="https://share.example.invalid/button"></iframe><iframe src="/2024.html" width="100%"></iframe>`));
+    if (path === "/viewer.html") return send(200, "text/html; charset=utf-8", shell(`<iframe src="/static/pdfjs/web/viewer.html?file=/files/2019年度报告.docx"></iframe>`));
     if (path === "/error") return send(500, "text/html", "<h1>Internal Server Error</h1>");
     if (path === "/endless") {
       // No length declared, 64 KB chunks until the client stops reading.

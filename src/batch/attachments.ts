@@ -19,6 +19,60 @@ export interface Attachment {
   named: boolean;
 }
 
+/** What a page that holds no figures points to: document links, and the pages it shows in frames. */
+export interface PageLinks {
+  /** Documents linked, or embedded (an iframe or a PDF viewer showing one). */
+  documents: Attachment[];
+  /** Other pages shown in its frames: many sites show the report's text in an iframe. */
+  frames: string[];
+}
+
+/** A frame's document: its own address, or the one a PDF viewer is given (`viewer.html?file=…`). */
+function framed(src: URL): URL {
+  const file = src.searchParams.get("file");
+  if (file && DOCUMENT.test(file.split(/[?#]/)[0])) {
+    try {
+      return new URL(file, src);
+    } catch {
+      return src;
+    }
+  }
+  return src;
+}
+
+/** The document links and frames of an HTML page, resolved against its address; none for anything else. */
+export function pageLinks(bytes: Uint8Array, pageUrl: string): PageLinks {
+  const documents = attachments(bytes, pageUrl);
+  let html: string;
+  try {
+    html = decodeBytes(bytes, pageUrl).text;
+  } catch {
+    return { documents, frames: [] };
+  }
+  if (!/<(i?frame|embed|object)\s/i.test(html)) return { documents, frames: [] };
+  const $ = cheerio.load(html);
+  const frames: string[] = [];
+  const seen = new Set(documents.map((d) => d.url));
+  $("iframe[src], frame[src], embed[src], object[data]").each((_, el) => {
+    const src = $(el).attr("src") ?? $(el).attr("data") ?? "";
+    let url: URL;
+    try {
+      url = framed(new URL(src, pageUrl));
+    } catch {
+      return;
+    }
+    if (!/^https?:$/.test(url.protocol)) return;
+    url.hash = "";
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const name = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    // An embedded document is the page's content: it counts as naming the report.
+    if (DOCUMENT.test(name)) documents.push({ url: url.href, text: name, named: true });
+    else frames.push(url.href);
+  });
+  return { documents, frames };
+}
+
 /** The document links of an HTML page, resolved against its address; [] for anything else. */
 export function attachments(bytes: Uint8Array, pageUrl: string): Attachment[] {
   let html: string;
@@ -51,7 +105,7 @@ export function attachments(bytes: Uint8Array, pageUrl: string): Attachment[] {
   return out;
 }
 
-/** The one attachment to read as the page's report, if the page points to exactly one. */
+/** The one attachment to read as the page's report: the one naming the report, or the only document. */
 export function reportAttachment(links: Attachment[]): Attachment | undefined {
   const named = links.filter((l) => l.named);
   if (named.length === 1) return named[0];

@@ -94,6 +94,20 @@ test("a page that only links its report is read through the attachment; several 
   assert.ok(direct.ok && direct.report.file === web.url("/2024.html"));
 });
 
+test("a page that shows its report in a frame, or a document in a PDF viewer, is read through it", async () => {
+  const lines = readFileSync(PAGES.gbk, "utf8").split("\n");
+  web.files.set("2019年度报告.docx", await Packer.toBuffer(new DocxDocument({ sections: [{ children: lines.map((l) => new Paragraph({ text: l })) }] })));
+  const framed = await parseFile(web.url("/framed.html"));
+  assert.ok(framed.ok, JSON.stringify(framed));
+  assert.equal(framed.file, web.url("/framed.html"));
+  assert.equal(framed.report.file, web.url("/2024.html"));
+  assert.deepEqual(framed.report.fields, await fromFile(PAGES.utf8));
+  const viewer = await parseFile(web.url("/viewer.html"));
+  assert.ok(viewer.ok, JSON.stringify(viewer));
+  assert.equal(viewer.report.file, web.url("/files/2019%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.docx"));
+  assert.deepEqual(viewer.report.fields, await fromFile(PAGES.gbk));
+});
+
 test("behind a proxy: HTTP_PROXY is used, NO_PROXY is honoured", async () => {
   const gateway = await serveProxy();
   const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };

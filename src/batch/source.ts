@@ -124,11 +124,13 @@ export function readLocal(file: string): Uint8Array {
 
 /**
  * The report at a file or an address. A web page that reads as no report at all (not one, or only
- * its title with no figures) but links exactly one document naming the report (or exactly one
- * document) is read through that attachment: the report's `file` is then the attachment's
- * address. Several candidates are listed in the error, for the user to choose.
+ * its title with no figures) but links or embeds exactly one document naming the report (or
+ * exactly one document) is read through that attachment: the report's `file` is then the
+ * attachment's address. Several candidates are listed in the error, for the user to choose.
+ * Without documents, the pages it shows in frames on its own site are read in turn (a frame's own
+ * frames too, once): many sites show the report's text in an iframe.
  */
-export async function readReport(source: string, opts: DownloadOptions = {}): Promise<ParsedReport> {
+export async function readReport(source: string, opts: DownloadOptions = {}, depth = 0): Promise<ParsedReport> {
   if (!isUrl(source)) return parseReport(readLocal(source), { filename: source });
   const bytes = await download(source, opts);
   let page: ParsedReport | undefined;
@@ -141,14 +143,27 @@ export async function readReport(source: string, opts: DownloadOptions = {}): Pr
   }
   if (page && Object.keys(page.fields).length > 0) return page;
   // Loaded only here: cheerio costs a worker a tenth of a second to load, and most inputs never need it.
-  const { attachments, reportAttachment } = await import("./attachments.js");
-  const links = attachments(bytes, source);
-  const one = reportAttachment(links);
-  if (one) return parseReport(await download(one.url, opts), { filename: one.url });
+  const { pageLinks, reportAttachment } = await import("./attachments.js");
+  const { documents: links, frames } = pageLinks(bytes, source);
   const named = links.filter((l) => l.named);
   if (named.length > 1) {
     throw new InputError("NOT_REPORT", `${source}: 网页上没有报告的数字，附件有 ${named.length} 个，请指定其一 (the page holds no figures and links ${named.length} report documents; give one): ${named.map((l) => l.url).join(" ")}`);
   }
+  if (named.length === 1) return parseReport(await download(named[0].url, opts), { filename: named[0].url });
+  // A frame showing the report comes before a lone document that does not say it is one (办事指南.pdf).
+  if (depth < 2) {
+    const host = new URL(source).host;
+    for (const frame of frames.filter((f) => new URL(f).host === host).slice(0, 3)) {
+      try {
+        const inner = await readReport(frame, opts, depth + 1);
+        if (Object.keys(inner.fields).length > 0) return inner;
+      } catch {
+        // A frame that is not the report (a header, a share button) says nothing about the page.
+      }
+    }
+  }
+  const one = reportAttachment(links);
+  if (one) return parseReport(await download(one.url, opts), { filename: one.url });
   if (page) return page;
   throw notReport!;
 }
