@@ -79,7 +79,8 @@ class OfdPackage {
 
   constructor(bytes: Uint8Array, private readonly file: string) {
     try {
-      this.parts = unzipSync(bytes);
+      // Only the XML parts: fonts, pictures and signatures are not needed to read the text.
+      this.parts = unzipSync(bytes, { filter: (f) => /\.xml$/i.test(f.name) });
     } catch (e) {
       throw damaged(this.file, `${e instanceof Error ? e.message : e}`);
     }
