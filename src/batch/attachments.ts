@@ -40,9 +40,19 @@ function framed(src: URL): URL {
   return src;
 }
 
-/** The document links and frames of an HTML page, resolved against its address; none for anything else. */
+/**
+ * The document links and frames of an HTML page, resolved against its address; none for anything
+ * else. A page saved to disk (a file: address) has only its frames read, and only saved files: a
+ * saved page's frames are in its companion folder.
+ */
 export function pageLinks(bytes: Uint8Array, pageUrl: string): PageLinks {
-  const documents = attachments(bytes, pageUrl);
+  const local = pageUrl.startsWith("file:");
+  if (local) return { documents: [], frames: frames(bytes, pageUrl, true).frames };
+  return frames(bytes, pageUrl, false);
+}
+
+function frames(bytes: Uint8Array, pageUrl: string, local: boolean): PageLinks {
+  const documents = local ? [] : attachments(bytes, pageUrl);
   let html: string;
   try {
     html = decodeBytes(bytes, pageUrl).text;
@@ -61,7 +71,7 @@ export function pageLinks(bytes: Uint8Array, pageUrl: string): PageLinks {
     } catch {
       return;
     }
-    if (!/^https?:$/.test(url.protocol)) return;
+    if (local ? url.protocol !== "file:" : !/^https?:$/.test(url.protocol)) return;
     url.hash = "";
     if (seen.has(url.href)) return;
     seen.add(url.href);

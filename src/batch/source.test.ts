@@ -1,6 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
@@ -9,7 +9,7 @@ import { InputError, parseReport } from "../parse/index.js";
 import { serveProxy, serveReports, serveSelfSigned, PAGES } from "../../test/web.js";
 import { download } from "./source.js";
 import { parseFile } from "./parse-file.js";
-import { parseCsv, runBatch } from "./index.js";
+import { collectInputs, parseCsv, runBatch } from "./index.js";
 
 const web = await serveReports();
 const work = mkdtempSync(join(tmpdir(), "gongkai-source-"));
@@ -106,6 +106,25 @@ test("a page that shows its report in a frame, or a document in a PDF viewer, is
   assert.ok(viewer.ok, JSON.stringify(viewer));
   assert.equal(viewer.report.file, web.url("/files/2019%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.docx"));
   assert.deepEqual(viewer.report.fields, await fromFile(PAGES.gbk));
+});
+
+test("a page saved complete whose report is in a frame is read through the frame saved beside it, never through files elsewhere", async () => {
+  const dir = join(work, "saved");
+  mkdirSync(join(dir, "site", "报告_files"), { recursive: true });
+  mkdirSync(join(dir, "secret"), { recursive: true });
+  const title = "<h1>平潭综合实验区管委会办公室2024年政府信息公开工作年度报告</h1>";
+  writeFileSync(join(dir, "site", "报告.html"), `<html><head><meta charset="utf-8"></head><body>${title}<iframe src="报告_files/saved_resource.html"></iframe><iframe src="http://127.0.0.1:1/never"></iframe></body></html>`);
+  writeFileSync(join(dir, "site", "报告_files", "saved_resource.html"), readFileSync(PAGES.utf8));
+  writeFileSync(join(dir, "secret", "report.html"), readFileSync(PAGES.utf8));
+  writeFileSync(join(dir, "site", "outside.html"), `<html><head><meta charset="utf-8"></head><body>${title}<iframe src="../secret/report.html"></iframe><iframe src="file:///${join(dir, "secret", "report.html")}"></iframe></body></html>`);
+  assert.deepEqual(collectInputs([join(dir, "site")]).map((f) => f.slice(dir.length + 1)), ["site/outside.html", "site/报告.html"]);
+  const got = await parseFile(join(dir, "site", "报告.html"));
+  assert.ok(got.ok, JSON.stringify(got));
+  assert.equal(got.report.file, join(dir, "site", "报告_files", "saved_resource.html"));
+  assert.deepEqual(got.report.fields, await fromFile(PAGES.utf8));
+  // A frame outside the page's folder is not read: the page is what it is, a title without figures.
+  const outside = await parseFile(join(dir, "site", "outside.html"));
+  assert.ok(outside.ok && Object.keys(outside.report.fields).length === 0 && outside.report.file === join(dir, "site", "outside.html"), JSON.stringify(outside).slice(0, 300));
 });
 
 test("behind a proxy: HTTP_PROXY is used, NO_PROXY is honoured", async () => {

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { readMember, splitMember } from "./bundle.js";
 import type { ParsedReport } from "../model/index.js";
 import { InputError, parseReport } from "../parse/index.js";
@@ -122,17 +124,23 @@ export function readLocal(file: string): Uint8Array {
   }
 }
 
+/** A page saved from a browser: the one kind of local file whose frames may hold the report. */
+const SAVED_PAGE = /\.(html?|shtml)$/i;
+
 /**
  * The report at a file or an address. A web page that reads as no report at all (not one, or only
  * its title with no figures) but links or embeds exactly one document naming the report (or
  * exactly one document) is read through that attachment: the report's `file` is then the
  * attachment's address. Several candidates are listed in the error, for the user to choose.
  * Without documents, the pages it shows in frames on its own site are read in turn (a frame's own
- * frames too, once): many sites show the report's text in an iframe.
+ * frames too, once): many sites show the report's text in an iframe. A saved page is read the same
+ * way through the frames saved beside it (the companion folder the folder walk skips), and never
+ * through anything outside its folder or on the network.
  */
 export async function readReport(source: string, opts: DownloadOptions = {}, depth = 0): Promise<ParsedReport> {
-  if (!isUrl(source)) return parseReport(readLocal(source), { filename: source });
-  const bytes = await download(source, opts);
+  const local = !isUrl(source);
+  if (local && !SAVED_PAGE.test(source)) return parseReport(readLocal(source), { filename: source });
+  const bytes = local ? readLocal(source) : await download(source, opts);
   let page: ParsedReport | undefined;
   let notReport: InputError | undefined;
   try {
@@ -144,7 +152,7 @@ export async function readReport(source: string, opts: DownloadOptions = {}, dep
   if (page && Object.keys(page.fields).length > 0) return page;
   // Loaded only here: cheerio costs a worker a tenth of a second to load, and most inputs never need it.
   const { pageLinks, reportAttachment } = await import("./attachments.js");
-  const { documents: links, frames } = pageLinks(bytes, source);
+  const { documents: links, frames } = pageLinks(bytes, local ? pathToFileURL(resolve(source)).href : source);
   const named = links.filter((l) => l.named);
   if (named.length > 1) {
     throw new InputError("NOT_REPORT", `${source}: 网页上没有报告的数字，附件有 ${named.length} 个，请指定其一 (the page holds no figures and links ${named.length} report documents; give one): ${named.map((l) => l.url).join(" ")}`);
@@ -152,8 +160,11 @@ export async function readReport(source: string, opts: DownloadOptions = {}, dep
   if (named.length === 1) return parseReport(await download(named[0].url, opts), { filename: named[0].url });
   // A frame showing the report comes before a lone document that does not say it is one (办事指南.pdf).
   if (depth < 2) {
-    const host = new URL(source).host;
-    for (const frame of frames.filter((f) => new URL(f).host === host).slice(0, 3)) {
+    // Frames on the page's own site; for a saved page, files saved beside it (its companion folder).
+    const folder = local ? dirname(resolve(source)) + sep : "";
+    const host = local ? "" : new URL(source).host;
+    const targets = local ? frames.map((f) => fileURLToPath(f)).filter((f) => f.startsWith(folder)) : frames.filter((f) => new URL(f).host === host);
+    for (const frame of targets.slice(0, 3)) {
       try {
         const inner = await readReport(frame, opts, depth + 1);
         if (Object.keys(inner.fields).length > 0) return inner;
