@@ -134,7 +134,7 @@ class OfdPackage {
     const list = child(document, "Pages");
     const pages: FixedPage[] = [];
     for (const ref of list ? kids(list).filter((k) => localName(k) === "Page") : []) {
-      const [pagePath, page] = this.part(docPath, ref.attribs.BaseLoc, "页面", "page");
+      const [, page] = this.part(docPath, ref.attribs.BaseLoc, "页面", "page");
       const area = child(page, "Area");
       const [, , width, height] = box(textOf(area && child(area, "PhysicalBox"))) ?? defaultBox;
       const sink = new PageSink(height, this.file);
@@ -190,10 +190,9 @@ class PageSink {
   private text(el: Element): void {
     const m = this.space(el);
     const size = Number(el.attribs.Size) || 3.5;
-    // Glyph size and advances in page millimetres: the CTM scales them with everything else.
-    const yScale = Math.hypot(m[2], m[3]) || 1;
-    const xScale = Math.hypot(m[0], m[1]) || 1;
-    const sizePt = size * yScale * PT_PER_MM;
+    // The glyph size on the page: the CTM scales it with everything else (positions and advances
+    // go through the CTM point by point).
+    const sizePt = size * (Math.hypot(m[2], m[3]) || 1) * PT_PER_MM;
     // Without the font's metrics a glyph's width is estimated: a full em for CJK, 0.6 em for the
     // rest (digits are 0.5 em in proportional fonts, 0.6 in monospaced ones; too wide only hides
     // a space narrower than 0.1 em, too narrow would invent spaces between every digit).
