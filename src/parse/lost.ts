@@ -242,7 +242,7 @@ export function weighReadings(runs: DigitRun[], lost: LostRow[], values: Record<
   const asLost = (r: DigitRun): LostRow => ({ fields: r.fields, values: r.tokens.map((t) => oneCell(t)!), raw: r.tokens, source: r.source, offset: r.offset });
   // A row's blanks-dropped reading must fit the identities it can be checked on alone (cheap, sound).
   const dual = runs
-    .map((r, i) => i)
+    .map((_, i) => i)
     .filter((i) => {
       const r = runs[i];
       if (!eligible(r) || r.tokens.length >= r.fields.length || !r.tokens.every((t) => oneCell(t) !== undefined)) return false;

@@ -169,7 +169,7 @@ function record(ctx: Ctx, id: FieldId, raw: string, source: string, offset: numb
 }
 
 /** Reads one row's cells from its value text. */
-function readRow(ctx: Ctx, row: RowSpec, part: string, offset: number, source: string, rowSum: boolean): void {
+function readRow(ctx: Ctx, row: RowSpec, part: string, offset: number, source: string): void {
   const n = row.cells.length;
   // Table 四's one data row has no label: its line's first pipe may follow a blank first cell.
   const labelled = row.keys.length > 0;
@@ -247,7 +247,7 @@ function bareOrdinals(s: Squeezed, hits: { row: RowSpec; hit: Hit }[]): boolean 
 }
 
 /** Reads consecutive rows found in [from, to) of the squeezed text; returns the end of the last row read. */
-function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName: string, window: number, rowSum: boolean): { found: Set<string>; end: number } {
+function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName: string, window: number): { found: Set<string>; end: number } {
   const { s } = ctx;
   const hits: { row: RowSpec; hit: Hit }[] = [];
   let pos = from;
@@ -273,7 +273,7 @@ function readRows(ctx: Ctx, rows: RowSpec[], from: number, to: number, tableName
     const part = valuePart(region);
     end = Math.max(end, hit.end + part.replace(/[\s|]/g, "").length);
     if (row.cells.length === 0) continue;
-    readRow(ctx, row, part, a, `${tableName} ${row.label}`, rowSum);
+    readRow(ctx, row, part, a, `${tableName} ${row.label}`);
   }
   return { found, end };
 }
@@ -298,7 +298,7 @@ function readTable2(ctx: Ctx, generation: Generation, limit: number): number {
     const sub = subs.find((t) => t.item === caps[i].item);
     if (!sub) continue;
     const to = i + 1 < caps.length ? caps[i + 1].start : Math.min(limit, caps[i].end + 600);
-    const r = readRows(ctx, sub.rows, caps[i].end, to, `表二 第二十条第(${sub.item})项`, 400, false);
+    const r = readRows(ctx, sub.rows, caps[i].end, to, `表二 第二十条第(${sub.item})项`, 400);
     end = Math.max(end, r.end);
   }
   const items = new Set(caps.map((c) => c.item));
@@ -365,7 +365,7 @@ function readTable3(ctx: Ctx, generation: Generation, from: number): number {
   ctx.out.seen.t3 = true;
   const order = start < first.start ? headerOrder(ctx.text.slice(s.map[start], s.map[first.start])) : null;
   const printed = order ? rows.map((row) => (row.cells.length ? reorder(row, order) : row)) : rows;
-  const r = readRows(ctx, printed, start, s.sq.length, "表三", 600, true);
+  const r = readRows(ctx, printed, start, s.sq.length, "表三", 600);
   const valueRows = rows.filter((x) => x.cells.length);
   ctx.out.complete.t3 = valueRows.every((x) => r.found.has(x.id));
   return r.end;
@@ -403,7 +403,7 @@ function readTable4(ctx: Ctx, from: number): number {
   const ids = table4();
   const row: RowSpec = { id: "review", label: "行政复议、行政诉讼", ordinal: "", keys: [], cells: ids, columns: ids.map((id) => fieldDef(id)?.column ?? "") };
   const before = Object.keys(ctx.out.values).length + ctx.out.runs.length + ctx.out.ambiguous.length + ctx.out.blank.length;
-  if (part.replace(/[\s|]/g, "") !== "") readRow(ctx, row, part, a, "表四", false);
+  if (part.replace(/[\s|]/g, "") !== "") readRow(ctx, row, part, a, "表四");
   const after = Object.keys(ctx.out.values).length + ctx.out.runs.length + ctx.out.ambiguous.length + ctx.out.blank.length;
   ctx.out.complete.t4 = after > before;
   return p + part.replace(/[\s|]/g, "").length;

@@ -127,7 +127,7 @@ function readRows(text: string, c: string, map: Int32Array, start: number, colum
       label = c.slice(q, e);
       if (!label || label.length > PLAN.max_unknown_label || SENTENCE.test(label) || PLAN.end_markers.some((x) => label.includes(x)) || /\d{4}年\d{1,2}月/.test(c.slice(q, e + 8))) break;
     }
-    const piped = pipeCells(text, c, map, e, columns);
+    const piped = pipeCells(text, map, e, columns);
     if (piped) {
       const offset = map[rowStart] ?? text.length;
       const row: TextRow = { label, heading: false, unknown: !entry, tokens: piped.cells, positional: true, raw: text.slice(offset, piped.lineEnd), offset, ...(piped.unit ? { unit: piped.unit } : {}) };
@@ -171,7 +171,7 @@ function readRows(text: string, c: string, map: Int32Array, start: number, colum
  * the line is not `| cell | cell …` or does not have one cell per column (then the text reader's
  * token rules apply).
  */
-function pipeCells(text: string, c: string, map: Int32Array, e: number, columns: number): { cells: string[]; unit?: string; lineEnd: number; next: number } | undefined {
+function pipeCells(text: string, map: Int32Array, e: number, columns: number): { cells: string[]; unit?: string; lineEnd: number; next: number } | undefined {
   if (e === 0 || e > map.length) return undefined;
   const from = map[e - 1] + 1;
   const nl = text.indexOf("\n", from);
