@@ -3,7 +3,7 @@ import { extname, join } from "node:path";
 import { InputError } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 import { isUrl } from "./source.js";
-import { bundleInputs, isZipName } from "./bundle.js";
+import { bundleInputs, isZipName, splitMember } from "./bundle.js";
 import { companionOf, pageStem } from "./saved-page.js";
 
 /** File endings picked up inside folders (explicitly named files are taken whatever their name). */
@@ -43,6 +43,11 @@ export function collectInputs(paths: string[]): string[] {
     try {
       st = statSync(p);
     } catch {
+      // A report inside a bundle, named as the walk names it (`bundle.zip!/报告.docx`): read when parsed.
+      if (splitMember(p)) {
+        add(p);
+        continue;
+      }
       throw new InputError("NOT_FOUND", `${p}: 文件或文件夹不存在 (no such file or folder)`);
     }
     if (st.isDirectory()) walk(p);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { readFileSync } from "node:fs";
+import { zipSync } from "fflate";
 import { serveReports } from "../../../test/web.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -204,6 +205,26 @@ test("--list names inputs one per line (files, folders, addresses; # comments), 
     assert.match(missing.stderr, /--list .*nope\.txt: 清单文件无法读取/);
   } finally {
     await web.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("parse takes a .zip bundle and one of its members, one at a time and as a batch", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gongkai-cli-zip-"));
+  try {
+    const zip = join(dir, "附件.zip");
+    writeFileSync(zip, zipSync({ "年报/2023.txt": readFileSync(fx("pingtan/2023-87885/page.txt")), "年报/2024.txt": readFileSync(fx("pingtan/2024-97791/page.txt")) }));
+    const one = gongkai("parse", "--json", `${zip}!/年报/2024.txt`);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(JSON.parse(one.stdout).report_year, 2024);
+    const all = gongkai("parse", "--json", zip);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(JSON.parse(all.stdout).map((r: Out) => r.report_year), [2023, 2024]);
+    const out = join(dir, "out.jsonl");
+    const batch = gongkai("parse", zip, `${zip}!/年报/2024.txt`, "--out", out);
+    assert.equal(batch.code, 0, batch.stderr);
+    assert.deepEqual(readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l).file).sort(), [`${zip}!/年报/2023.txt`, `${zip}!/年报/2024.txt`]);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -40,8 +40,10 @@ export function register(program: Command, setCode: (code: number) => void): voi
     .option("--workers <n>", "并行线程数，默认全部核心 (worker threads; default all cores)")
     .option("--max-heap <MB>", "批量：每个线程的内存上限，超出的文件记为 OUT_OF_MEMORY (batch: each worker's heap limit in MB)")
     .action(async (args: string[], opts: BatchFlags & { json?: boolean; list?: string }) => {
-      const files = expandBundles(inputs(args, opts.list));
-      if (opts.out || files.some((f) => isDir(f))) return batch(files, opts, setCode);
+      const given = inputs(args, opts.list);
+      // A batch's walk opens bundles itself; one at a time, a bundle stands for its reports here.
+      if (opts.out || given.some((f) => isDir(f))) return batch(given, opts, setCode);
+      const files = expandBundles(given);
       const reports: ParsedReport[] = [];
       const failures: Failure[] = [];
       for (const file of files) {
