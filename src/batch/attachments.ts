@@ -46,73 +46,55 @@ function framed(src: URL): URL {
  * saved page's frames are in its companion folder.
  */
 export function pageLinks(bytes: Uint8Array, pageUrl: string): PageLinks {
+  const documents: Attachment[] = [];
+  const frames: string[] = [];
   const local = pageUrl.startsWith("file:");
-  if (local) return { documents: [], frames: frames(bytes, pageUrl, true).frames };
-  return frames(bytes, pageUrl, false);
-}
-
-function frames(bytes: Uint8Array, pageUrl: string, local: boolean): PageLinks {
-  const documents = local ? [] : attachments(bytes, pageUrl);
   let html: string;
   try {
     html = decodeBytes(bytes, pageUrl).text;
   } catch {
-    return { documents, frames: [] };
+    return { documents, frames };
   }
-  if (!/<(i?frame|embed|object)\s/i.test(html)) return { documents, frames: [] };
+  const anchors = !local && /<a\s/i.test(html);
+  if (!anchors && !/<(i?frame|embed|object)\s/i.test(html)) return { documents, frames };
   const $ = cheerio.load(html);
-  const frames: string[] = [];
-  const seen = new Set(documents.map((d) => d.url));
-  $("iframe[src], frame[src], embed[src], object[data]").each((_, el) => {
-    const src = $(el).attr("src") ?? $(el).attr("data") ?? "";
+  const seen = new Set<string>();
+  /** The link's address without its fragment, once; undefined for another scheme or a bad address. */
+  const resolved = (href: string, frame: boolean): URL | undefined => {
     let url: URL;
     try {
-      url = framed(new URL(src, pageUrl));
+      url = new URL(href, pageUrl);
+      if (frame) url = framed(url);
     } catch {
-      return;
+      return undefined;
     }
-    if (local ? url.protocol !== "file:" : !/^https?:$/.test(url.protocol)) return;
+    if (local ? url.protocol !== "file:" : !/^https?:$/.test(url.protocol)) return undefined;
     url.hash = "";
-    if (seen.has(url.href)) return;
+    return url;
+  };
+  const fileName = (url: URL) => decodeURIComponent(url.pathname.split("/").pop() ?? "");
+  if (anchors) {
+    $("a[href]").each((_, a) => {
+      const url = resolved($(a).attr("href")!, false);
+      if (!url) return;
+      const name = fileName(url);
+      const text = $(a).text().replace(/\s+/g, " ").trim();
+      // A link whose text ends like a document counts too: many sites link /download?id=… as 「某某.pdf」.
+      if ((!DOCUMENT.test(name) && !DOCUMENT.test(text)) || seen.has(url.href)) return;
+      seen.add(url.href);
+      documents.push({ url: url.href, text, named: REPORT.test(text) || REPORT.test(name) });
+    });
+  }
+  $("iframe[src], frame[src], embed[src], object[data]").each((_, el) => {
+    const url = resolved($(el).attr("src") ?? $(el).attr("data") ?? "", true);
+    if (!url || seen.has(url.href)) return;
     seen.add(url.href);
-    const name = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const name = fileName(url);
     // An embedded document is the page's content: it counts as naming the report.
     if (DOCUMENT.test(name)) documents.push({ url: url.href, text: name, named: true });
     else frames.push(url.href);
   });
   return { documents, frames };
-}
-
-/** The document links of an HTML page, resolved against its address; [] for anything else. */
-export function attachments(bytes: Uint8Array, pageUrl: string): Attachment[] {
-  let html: string;
-  try {
-    html = decodeBytes(bytes, pageUrl).text;
-  } catch {
-    return [];
-  }
-  if (!/<a\s/i.test(html)) return [];
-  const $ = cheerio.load(html);
-  const seen = new Set<string>();
-  const out: Attachment[] = [];
-  $("a[href]").each((_, a) => {
-    let url: URL;
-    try {
-      url = new URL($(a).attr("href")!, pageUrl);
-    } catch {
-      return;
-    }
-    if (!/^https?:$/.test(url.protocol)) return;
-    const name = decodeURIComponent(url.pathname.split("/").pop() ?? "");
-    const text = $(a).text().replace(/\s+/g, " ").trim();
-    // A link whose text ends like a document counts too: many sites link /download?id=… as 「某某.pdf」.
-    if (!DOCUMENT.test(name) && !DOCUMENT.test(text)) return;
-    url.hash = "";
-    if (seen.has(url.href)) return;
-    seen.add(url.href);
-    out.push({ url: url.href, text, named: REPORT.test(text) || REPORT.test(name) });
-  });
-  return out;
 }
 
 /** The one attachment to read as the page's report: the one naming the report, or the only document. */

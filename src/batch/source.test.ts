@@ -160,9 +160,9 @@ test("an https site whose certificate cannot be trusted is refused, saying why",
 });
 
 test("the document links a 「详见附件」 page may hold: PDF, OFD, Word, WPS, Excel, saved pages; by file name or by link text", async () => {
-  const { attachments } = await import("./attachments.js");
+  const { pageLinks } = await import("./attachments.js");
   const page = Buffer.from(`<p>详见附件：<a href="/files/a.ofd">一</a> <a href="/download?id=7">某局2020年政府信息公开工作年度报告.OFD</a> <a href="b.wps">二</a> <a href="c.html">网页</a> <a href="mailto:x@y.cn">邮件</a></p>`);
-  assert.deepEqual(attachments(page, "http://example.gov.cn/xxgk/notice.html").map((a) => [a.url, a.named]), [
+  assert.deepEqual(pageLinks(page, "http://example.gov.cn/xxgk/notice.html").documents.map((a) => [a.url, a.named]), [
     ["http://example.gov.cn/files/a.ofd", false],
     ["http://example.gov.cn/download?id=7", true],
     ["http://example.gov.cn/xxgk/b.wps", false],

@@ -56,7 +56,6 @@ function validUtf8Prefix(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
-/** Share of control characters (other than tab/CR/LF/FF) and NULs: high means binary. */
 /**
  * Binary files people hold besides reports, by their first bytes: a scan saved as a picture, or
  * reports in an archive. Named in the error, with what to do, instead of "binary file".
@@ -85,6 +84,7 @@ function binaryError(bytes: Uint8Array, name: string): InputError {
   return new InputError("BINARY", `${name}: 二进制文件，不是文本或网页 (binary file, not text or HTML)`);
 }
 
+/** Share of control characters (other than tab/CR/LF/FF) and NULs: high means binary. */
 function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
   let bad = 0;

@@ -3,7 +3,7 @@ import * as cptable from "@e965/xlsx/dist/cpexcel.full";
 import type { Document } from "../document.js";
 import { InputError } from "../decode.js";
 import { cellText } from "./build.js";
-import { sheetsToDocument, type SheetGrid } from "./xlsx.js";
+import { sheetsToDocument, type SheetGrid } from "./sheets.js";
 
 // Excel 95 and older files store text in the writer's code page (936 for GBK on Chinese Windows).
 XLSX.set_cptable(cptable);
