@@ -68,20 +68,26 @@ const fromSource = import.meta.url.endsWith(".ts");
 const WORKER_URL = new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url);
 
 /**
- * Every worker compiles the whole pipeline anew, and V8's default inlining budget (920 bytes of
- * bytecode per optimised function) made TurboFan spend about 5 s of CPU per worker over 10,000
- * files — 600-odd compilations, 120–165 ms each for the largest. At 200 the compile CPU halves and
- * the parse speed is unchanged (BENCHMARKS.md); with one worker per core that CPU is taken from
- * the workers. V8 flags are per process, so this also applies to the calling thread; set once,
- * before the first worker starts (compilations then in flight keep the budget they began with).
+ * Every worker compiles the whole pipeline anew, and on two cores that compiling is taken from the
+ * workers. Two flags halve it (BENCHMARKS.md, sessions 3 and 11):
+ * - the inlining budget: V8's default (920 bytes of bytecode per optimised function) made TurboFan
+ *   spend about 5 s of CPU per worker over 10,000 files; at 200 it halves and the parse speed is
+ *   unchanged;
+ * - array builtins (map, filter, for-of …) called, not inlined: inlined, each is specialised to
+ *   the kinds of arrays seen so far, and 80-odd deoptimisations follow as other kinds arrive
+ *   (an empty array, an array a now-optimised function made), each recompiling a large function.
+ *   Without inlining, compile CPU falls by another 40 % and a cold two-worker run by 8 %; the
+ *   steady state is 2–3 % slower.
+ * V8 flags are per process, so these also apply to the calling thread; set once, before the first
+ * worker starts (compilations then in flight keep the flags they began with).
  */
-const INLINING_BUDGET = "--max-inlined-bytecode-size-cumulative=200";
-let budgetSet = false;
+const JIT_FLAGS = ["--max-inlined-bytecode-size-cumulative=200", "--no-turbo-inline-array-builtins"];
+let flagsSet = false;
 
 function spawn(workerData: WorkerData, maxHeapMb?: number): Worker {
-  if (!budgetSet) {
-    setFlagsFromString(INLINING_BUDGET);
-    budgetSet = true;
+  if (!flagsSet) {
+    for (const f of JIT_FLAGS) setFlagsFromString(f);
+    flagsSet = true;
   }
   const resourceLimits = maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined;
   if (!fromSource) return new Worker(WORKER_URL, { workerData, resourceLimits });
