@@ -7,6 +7,11 @@ export type Outcome =
   | { file: string; ok: true; report: ParsedReport }
   | { file: string; ok: false; error: { code: string; message: string } };
 
+/** A failure's message, beginning with its file (the readers' own messages mostly do already). */
+export function failureText(o: Extract<Outcome, { ok: false }>): string {
+  return o.error.message.startsWith(o.file) ? o.error.message : `${o.file}: ${o.error.message}`;
+}
+
 /**
  * Reads, parses and checks one file; never throws (a bad file is an outcome, not an exception).
  * A file is read synchronously: it runs on a worker thread, where nothing else waits for it. An

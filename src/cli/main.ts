@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.js";
+import { commandsFor } from "./commands/index.js";
 
 /**
  * Entry point of the `gongkai` command. Each command lives in ./commands/<name>.ts and exports
@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code = 0;
   const setCode = (c: number) => { code = c; };
-  for (const register of commands) register(program, setCode);
+  for (const register of await commandsFor(argv.slice(2))) register(program, setCode);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,4 +1,4 @@
-import { parseFile } from "../../batch/parse-file.js";
+import { failureText, parseFile } from "../../batch/parse-file.js";
 import { inputs } from "../flags.js";
 import { expandBundles } from "../../batch/bundle.js";
 import type { Command } from "commander";
@@ -30,7 +30,7 @@ async function readOne(file: string): Promise<ParsedReport | Failed> {
   // Checked below, with the year before when it is among the files.
   const o = await parseFile(file, false);
   if (o.ok) return o.report;
-  return { file, code: o.error.code, message: o.error.message.startsWith(file) ? o.error.message : `${file}: ${o.error.message}` };
+  return { file, code: o.error.code, message: failureText(o) };
 }
 
 /** The previous year's report of the same agency among those checked together, if any. */

@@ -5,7 +5,7 @@ import { drawReport } from "../report-view.js";
 import { intOption, inputs } from "../flags.js";
 import { runBatch } from "../../batch/index.js";
 import { expandBundles } from "../../batch/bundle.js";
-import { parseFile } from "../../batch/parse-file.js";
+import { failureText, parseFile } from "../../batch/parse-file.js";
 import { statSync } from "node:fs";
 
 /**
@@ -23,7 +23,7 @@ interface Failure {
 async function parseOne(file: string): Promise<ParsedReport | Failure> {
   const o = await parseFile(file);
   if (o.ok) return o.report;
-  return { file, message: o.error.message.startsWith(file) ? o.error.message : `${file}: ${o.error.message}` };
+  return { file, message: failureText(o) };
 }
 
 export function register(program: Command, setCode: (code: number) => void): void {
