@@ -1,6 +1,7 @@
 /**
  * What each input format costs (npm run bench:formats): the same real reports (the 2019/2021
- * fixtures' statutory tables) as a web page, Word 2007+ (.docx), Word 97 (.doc) and RTF saved by
+ * fixtures' statutory tables) as a web page, Word 2007+ (.docx, and with two pictures of 500 KB in all,
+ * as a letterhead and a seal weigh), Word 97 (.doc) and RTF saved by
  * LibreOffice, a PDF printed from the Word file, the PDF's pages as an OFD (as a producer that
  * sets one TextObject per run writes it) and an Excel sheet (.xlsx, and saved by LibreOffice as
  * Excel 97 .xls), each parsed in-process, in
@@ -20,7 +21,7 @@ import { ofdOfPdf } from "../src/parse/formats/test-helpers/ofd.js";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const rounds = Number(process.env.FORMAT_ROUNDS ?? 10);
-const FORMATS = [".html", ".docx", ".doc", ".rtf", ".pdf", ".ofd", ".xlsx", ".xls"] as const;
+const FORMATS = [".html", ".docx", ".pictures.docx", ".doc", ".rtf", ".pdf", ".ofd", ".xlsx", ".xls"] as const;
 
 function sources(): [string, string][] {
   const out: [string, string][] = readdirSync(join(FIXTURES, "seeds")).filter((f) => f.endsWith(".txt")).map((f) => [f.replace(".txt", ""), join(FIXTURES, "seeds", f)]);
@@ -39,6 +40,7 @@ try {
     const { blocks } = statutoryLayout(src);
     writeFileSync(join(work, `${name}.html`), layoutToHtml(blocks));
     writeFileSync(join(work, `${name}.docx`), await layoutToDocx(blocks));
+    writeFileSync(join(work, `${name}.pictures.docx`), await layoutToDocx(blocks, { pictures: [300_000, 200_000] }));
     writeFileSync(join(work, `${name}.xlsx`), await layoutToXlsx(blocks));
     names.push(name);
   }

@@ -16,6 +16,7 @@ import { readFormat, sniffFormat } from "./index.js";
 import { htmlToContent } from "../html.js";
 import { layoutToDocx, layoutToHtml, layoutToXlsx, statutoryLayout } from "./test-helpers/statutory.js";
 import { ofdOfPdf, type OfdStyle } from "./test-helpers/ofd.js";
+import { docxToHtml } from "./docx.js";
 
 const OFD_STYLES: OfdStyle[] = ["runs", "glyphs", "lines"];
 
@@ -71,6 +72,15 @@ test("PDFs printed by LibreOffice from every fixture, and the same pages as OFD,
     assert.equal(sniffFormat(ofd), "ofd");
     sameReport(await parseReport(ofd, { filename: `${name}.ofd` }), await original(name, path), `${name}.ofd (${style})`);
   }
+});
+
+test("a Word file with pictures (a letterhead, a seal) parses to the same fields; the pictures are not read", async () => {
+  const [name, path] = fixtures().find(([, p]) => readFileSync(p, "utf8").includes("本年新收政府信息公开申请数量"))!;
+  const expected = await original(name, path);
+  const bytes = await layoutToDocx(statutoryLayout(expected).blocks, { pictures: [300_000, 200_000] });
+  const html = await docxToHtml(bytes, `${name}.docx`);
+  assert.ok(!html.includes("base64") && html.length < 100_000, `no picture data in mammoth's HTML (${html.length} characters)`);
+  assert.deepEqual((await parseReport(bytes, { filename: `${name}.docx` })).fields, (await parseReport(await layoutToDocx(statutoryLayout(expected).blocks), { filename: `${name}.docx` })).fields);
 });
 
 test("Word files (one paragraph per line, LibreOffice's own .docx, Word 97 .doc and RTF) parse to the same fields", async () => {

@@ -1,4 +1,5 @@
-import { Document as DocxDocument, Packer, Paragraph, Table, TableCell, TableRow, WidthType, PageOrientation } from "docx";
+import { randomBytes } from "node:crypto";
+import { Document as DocxDocument, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, WidthType, PageOrientation } from "docx";
 import ExcelJS from "exceljs";
 import { fieldDefs, namedSet, type FieldId, type Generation, type ParsedReport } from "../../../model/index.js";
 import { table2, table3, table4 } from "../../labels.js";
@@ -80,8 +81,8 @@ export function layoutToHtml(blocks: Block[]): string {
 }
 
 /** The layout as a Word file (real Word tables with vertical and horizontal merges). */
-export async function layoutToDocx(blocks: Block[]): Promise<Buffer> {
-  const children = blocks.map((b) => {
+export async function layoutToDocx(blocks: Block[], opts: { pictures?: number[] } = {}): Promise<Buffer> {
+  const children: (Paragraph | Table)[] = blocks.map((b) => {
     if ("line" in b) return new Paragraph({ text: b.line });
     return new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
@@ -92,6 +93,13 @@ export async function layoutToDocx(blocks: Block[]): Promise<Buffer> {
       })),
     });
   });
+  // Pictures of these sizes in bytes, the first above the title and the rest at the end (a
+  // letterhead, a seal): a PNG signature and incompressible bytes, as a photographed seal weighs.
+  const [head, ...tail] = (opts.pictures ?? []).map((n) => new Paragraph({
+    children: [new ImageRun({ type: "png", data: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), randomBytes(n)]), transformation: { width: 120, height: 120 } })],
+  }));
+  if (head) children.unshift(head);
+  children.push(...tail);
   const doc = new DocxDocument({ sections: [{ properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } }, children }] });
   return Packer.toBuffer(doc);
 }
