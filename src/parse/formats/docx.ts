@@ -72,7 +72,7 @@ function spanCell(td: Element): SpanCell {
   return { text: cellText(text), rowspan: Number(td.attribs.rowspan ?? 1) || 1, colspan: Number(td.attribs.colspan ?? 1) || 1 };
 }
 
-/** All text under a node (as a browser's textContent), each <br> standing as `br`. */
+/** All text under a node (as a browser's textContent), with `br` in place of each <br>. */
 function textOf(node: Element, br: string): string {
   let s = "";
   const visit = (nodes: readonly ChildNode[]) => {
