@@ -1,9 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import iconv from "iconv-lite";
-import { Unzip, UnzipInflate, unzipSync } from "fflate";
+import { unzipSync } from "fflate";
 import { InputError, MAX_DOCUMENT_BYTES } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
+import { inflateUpTo } from "../parse/formats/archive.js";
 import { companionOf, pageStem } from "./saved-page.js";
 
 /**
@@ -95,28 +96,16 @@ export function readMember(archive: string, member: string, path = `${archive}${
     throw new InputError("NOT_FOUND", `${path}: 压缩包不存在 (no such archive: ${archive})`);
   }
   if (cached?.archive !== archive || cached.mtimeMs !== mtimeMs) cached = { archive, mtimeMs, bytes: readFileSync(archive) };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let found = false;
-  const TOO_LARGE = Symbol("too large");
-  const unzip = new Unzip((file) => {
-    if (found || memberName(file.name) !== member) return;
-    found = true;
-    file.ondata = (err, chunk) => {
-      if (err) throw err;
-      size += chunk.length;
-      if (size > MAX_DOCUMENT_BYTES) throw TOO_LARGE;
-      chunks.push(chunk);
-    };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
+  let picked = false;
+  let got: ReturnType<typeof inflateUpTo>;
   try {
-    unzip.push(cached.bytes, true);
+    // The first entry of that name only (a zip may repeat one).
+    got = inflateUpTo(cached.bytes, MAX_DOCUMENT_BYTES, (name) => !picked && memberName(name) === member && (picked = true));
   } catch (e) {
-    if (e === TOO_LARGE) throw new InputError("TOO_LARGE", `${path}: 压缩包里的文件解压后超过 ${MAX_DOCUMENT_BYTES / 1048576} MB (the member unpacks to more than the limit)`);
     throw new InputError("UNREADABLE", `${path}: 压缩包已损坏，无法解出此文件 (damaged archive: ${e instanceof Error ? e.message : e})`);
   }
-  if (!found) throw new InputError("NOT_FOUND", `${path}: 压缩包里没有此文件 (no such file in the archive)`);
+  if (got === "too large") throw new InputError("TOO_LARGE", `${path}: 压缩包里的文件解压后超过 ${MAX_DOCUMENT_BYTES / 1048576} MB (the member unpacks to more than the limit)`);
+  const [chunks] = got.values();
+  if (!chunks) throw new InputError("NOT_FOUND", `${path}: 压缩包里没有此文件 (no such file in the archive)`);
   return Buffer.concat(chunks);
 }

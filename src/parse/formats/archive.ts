@@ -45,13 +45,23 @@ function declaredSize(bytes: Uint8Array): number | undefined {
 /** Thrown from inside fflate's stream to stop it at the limit. */
 const LIMIT = Symbol("limit");
 
-function inflatesPastLimit(bytes: Uint8Array): boolean {
+/**
+ * Inflates the entries `want` picks, a chunk at a time, counting what comes out: the chunks of
+ * each (by entry name; none kept when `keep` is false), or "too large" as soon as the count passes
+ * `limit`, whatever the zip's headers claim. Throws when the zip is damaged.
+ */
+export function inflateUpTo(bytes: Uint8Array, limit: number, want: (name: string) => boolean, keep = true): Map<string, Uint8Array[]> | "too large" {
+  const entries = new Map<string, Uint8Array[]>();
   let total = 0;
   const unzip = new Unzip((entry) => {
+    if (!want(entry.name)) return;
+    const chunks: Uint8Array[] = [];
+    if (keep) entries.set(entry.name, chunks);
     entry.ondata = (err, chunk) => {
       if (err) throw err;
       total += chunk.length;
-      if (total > MAX_UNPACKED_BYTES) throw LIMIT;
+      if (total > limit) throw LIMIT;
+      if (keep) chunks.push(chunk);
     };
     entry.start();
   });
@@ -59,7 +69,16 @@ function inflatesPastLimit(bytes: Uint8Array): boolean {
   try {
     unzip.push(bytes, true);
   } catch (e) {
-    return e === LIMIT;
+    if (e === LIMIT) return "too large";
+    throw e;
   }
-  return false;
+  return entries;
+}
+
+function inflatesPastLimit(bytes: Uint8Array): boolean {
+  try {
+    return inflateUpTo(bytes, MAX_UNPACKED_BYTES, () => true, false) === "too large";
+  } catch {
+    return false;
+  }
 }
