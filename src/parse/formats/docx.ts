@@ -26,7 +26,7 @@ export async function docxToHtml(bytes: Uint8Array, file: string): Promise<strin
 }
 
 /** Walks simple block HTML (as mammoth writes it): paragraphs become lines, tables grids. */
-export function htmlBlocksToDocument(html: string, file: string, format: Document["format"]): Document {
+function htmlBlocksToDocument(html: string, file: string, format: Document["format"]): Document {
   const root = parseDocument(html);
   const out = new DocumentBuilder(file, format);
   const walk = (nodes: readonly ChildNode[]) => {
