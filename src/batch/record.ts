@@ -20,8 +20,21 @@ export function formatRecord(t: Target, o: Outcome): string {
   return stringify([o.ok ? reportRow(o.file, o.report, true) : errorRow(o)], { record_delimiter: "\r\n" });
 }
 
-/** A record as the bytes to append (made before a file is claimed, so a claimed file's record is one system call away). */
-export const encodeRecord = (t: Target, o: Outcome): Buffer => Buffer.from(formatRecord(t, o));
+/** This thread's buffer for encoding records, grown to the largest record so far. */
+let scratch = Buffer.allocUnsafe(1 << 17);
+
+/**
+ * A record as the bytes to append (made before a file is claimed, so a claimed file's record is
+ * one system call away). The bytes are a view of this thread's scratch buffer, valid until the
+ * next call: a new buffer per record (Buffer.from) cost three times the encoding itself, a large
+ * allocation per report for the garbage collector.
+ */
+export function encodeRecord(t: Target, o: Outcome): Buffer {
+  const text = formatRecord(t, o);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
+  if (text.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(text.length * 3);
+  return scratch.subarray(0, scratch.write(text));
+}
 
 /** Appends one record. Throws (ENOSPC, EIO …) when the output cannot take it. */
 export function appendRecord(t: Target, bytes: Buffer): void {
