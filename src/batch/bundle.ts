@@ -1,11 +1,12 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import iconv from "iconv-lite";
-import { unzipSync } from "fflate";
 import { InputError, MAX_DOCUMENT_BYTES } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
-import { inflateUpTo } from "../parse/formats/archive.js";
+import { fflate, inflateUpTo } from "../parse/formats/archive.js";
+import { lazy } from "../parse/lazy.js";
 import { companionOf, pageStem } from "./saved-page.js";
+
+const iconv = lazy<typeof import("iconv-lite")>("iconv-lite");
 
 /**
  * Reports handed over as a .zip bundle (an evaluator's download, an office's 附件.zip). Each
@@ -37,7 +38,7 @@ function memberName(raw: string): string {
   const bytes = Buffer.from(raw, "latin1");
   // A name fflate already decoded as UTF-8 has characters beyond Latin-1: it is what it says.
   if ([...raw].some((c) => c.charCodeAt(0) > 0xff)) return raw;
-  return isUtf8(bytes) ? bytes.toString("utf8") : iconv.decode(bytes, "gb18030");
+  return isUtf8(bytes) ? bytes.toString("utf8") : iconv().decode(bytes, "gb18030");
 }
 
 /**
@@ -54,7 +55,7 @@ export function bundleInputs(archive: string): string[] | undefined {
   }
   const names: string[] = [];
   try {
-    unzipSync(bytes, { filter: (f) => { names.push(memberName(f.name)); return false; } });
+    fflate().unzipSync(bytes, { filter: (f) => { names.push(memberName(f.name)); return false; } });
   } catch {
     return undefined;
   }

@@ -1,7 +1,9 @@
 import { writeSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { errorRow, reportRow } from "./columns.js";
 import type { Outcome } from "./parse-file.js";
+import { lazy } from "../parse/lazy.js";
+
+const csv = lazy<typeof import("csv-stringify/sync")>("csv-stringify/sync");
 
 /**
  * An open output and the form of its records. The descriptor is shared by every thread of the
@@ -17,7 +19,7 @@ export interface Target {
 /** JSONL: the outcome itself. CSV (for Excel/WPS): the wide row, CRLF, failures in the error column. */
 export function formatRecord(t: Target, o: Outcome): string {
   if (t.format === "jsonl") return JSON.stringify(o) + "\n";
-  return stringify([o.ok ? reportRow(o.file, o.report, true) : errorRow(o)], { record_delimiter: "\r\n" });
+  return csv().stringify([o.ok ? reportRow(o.file, o.report, true) : errorRow(o)], { record_delimiter: "\r\n" });
 }
 
 /** This thread's buffer for encoding records, grown to the largest record so far. */

@@ -1,6 +1,8 @@
 import { isUtf8 } from "node:buffer";
-import iconv from "iconv-lite";
-import jschardet from "jschardet";
+import { lazy } from "./lazy.js";
+
+const iconv = lazy<typeof import("iconv-lite")>("iconv-lite");
+const jschardet = lazy<typeof import("jschardet")>("jschardet");
 
 /** A decoding failure, as a value: the CLI turns it into a one-line message and exit code 2. */
 export class InputError extends Error {
@@ -107,7 +109,7 @@ export function decodeBytes(bytes: Uint8Array, name = "input"): Decoded {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: Buffer.from(bytes.subarray(3)).toString("utf8"), encoding: "utf-8" };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     const enc = bytes[0] === 0xff ? "utf-16le" : "utf-16be";
-    return { text: iconv.decode(Buffer.from(bytes.subarray(2)), enc), encoding: enc };
+    return { text: iconv().decode(Buffer.from(bytes.subarray(2)), enc), encoding: enc };
   }
   if (looksBinary(bytes)) throw binaryError(bytes, name);
   // Valid UTF-8 with non-ASCII bytes is almost never GBK text, whatever a stale <meta> says
@@ -115,10 +117,10 @@ export function decodeBytes(bytes: Uint8Array, name = "input"): Decoded {
   const utf8 = validUtf8Prefix(bytes);
   if (utf8 !== undefined) return { text: Buffer.from(bytes.subarray(0, utf8)).toString("utf8"), encoding: "utf-8" };
   const declared = declaredCharset(bytes);
-  const candidates = [declared, detect(bytes), "gb18030", "big5"].filter((e): e is string => !!e && iconv.encodingExists(e) && !/utf-?8|ascii/.test(e));
+  const candidates = [declared, detect(bytes), "gb18030", "big5"].filter((e): e is string => !!e && iconv().encodingExists(e) && !/utf-?8|ascii/.test(e));
   for (const enc of candidates) {
     const norm = /^(gb2312|gbk|x-gbk|gb_2312-80|euc-cn|hz-gb-2312|windows-936|cp936)$/.test(enc) ? "gb18030" : enc;
-    const text = iconv.decode(Buffer.from(bytes), norm);
+    const text = iconv().decode(Buffer.from(bytes), norm);
     const bad = text.indexOf("\ufffd");
     if (bad === -1) return { text, encoding: norm };
     // Only a character cut off at the very end: keep the rest.
@@ -129,6 +131,6 @@ export function decodeBytes(bytes: Uint8Array, name = "input"): Decoded {
 
 
 function detect(bytes: Uint8Array): string | undefined {
-  const r = jschardet.detect(Buffer.from(bytes.subarray(0, 65536)));
+  const r = jschardet().detect(Buffer.from(bytes.subarray(0, 65536)));
   return r.encoding ? r.encoding.toLowerCase() : undefined;
 }

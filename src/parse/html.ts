@@ -1,8 +1,10 @@
-import { parse } from "parse5";
 import { InputError } from "./decode.js";
 import { fastTree, HIDDEN, type DomNode } from "./html-tree.js";
+import { lazy } from "./lazy.js";
 import { looksTraditional, normaliseText } from "./normalise.js";
 import type { TableGrid } from "./document.js";
+
+const parse5 = lazy<typeof import("parse5")>("parse5");
 
 /**
  * HTML to visible text plus true table grids. The page is only parsed, never run: scripts, styles,
@@ -90,7 +92,7 @@ export function htmlToContent(html: string, file = "input", engine: HtmlEngine =
   if (nestingDepth(html) > MAX_NESTING) {
     throw new InputError("NOT_REPORT", `${file}: HTML 元素嵌套超过 ${MAX_NESTING} 层，不是正常网页 (HTML nested more than ${MAX_NESTING} levels deep: not a real page)`);
   }
-  const doc = (engine === "auto" && fastTree(html)) || (parse(html, { scriptingEnabled: false }) as unknown as DomNode);
+  const doc = (engine === "auto" && fastTree(html)) || (parse5().parse(html, { scriptingEnabled: false }) as unknown as DomNode);
   const out = new Builder();
   for (const l of headLines(doc)) out.line(l);
   walk(doc, out, 0);

@@ -1,5 +1,7 @@
-import * as OpenCC from "opencc-js/t2cn";
 import { CodeUnitSet } from "./codeunits.js";
+import { lazy } from "./lazy.js";
+
+const opencc = lazy<typeof import("opencc-js/t2cn")>("opencc-js/t2cn");
 
 /**
  * Text normalisation shared by every reader (spec §1.4): traditional → simplified (characters,
@@ -13,7 +15,7 @@ let t2s: Converter | undefined;
 function converter(): Converter {
   // Characters only: OpenCC's Taiwan phrase table (twp) rewrites mainland words written in
   // traditional characters (文件 → 文档, 指標 → 指针), so the Taiwan terms are mapped below instead.
-  t2s ??= OpenCC.Converter({ from: "t", to: "cn" }) as Converter;
+  t2s ??= opencc().Converter({ from: "t", to: "cn" }) as Converter;
   return t2s;
 }
 

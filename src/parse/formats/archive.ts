@@ -1,5 +1,8 @@
-import { Unzip, UnzipInflate, unzipSync } from "fflate";
 import { InputError } from "../decode.js";
+import { lazy } from "../lazy.js";
+
+/** fflate, for the zip-based formats only (each worker and CLI start loads this module). */
+export const fflate = lazy<typeof import("fflate")>("fflate");
 
 /**
  * The most a Word or Excel file may unpack to. A report's document.xml is a few MB, its pictures
@@ -30,7 +33,7 @@ export function checkArchive(bytes: Uint8Array, file: string, what: string): voi
 function declaredSize(bytes: Uint8Array): number | undefined {
   let total = 0;
   try {
-    unzipSync(bytes, {
+    fflate().unzipSync(bytes, {
       filter: (entry) => {
         total += entry.originalSize;
         return false;
@@ -53,6 +56,7 @@ const LIMIT = Symbol("limit");
 export function inflateUpTo(bytes: Uint8Array, limit: number, want: (name: string) => boolean, keep = true): Map<string, Uint8Array[]> | "too large" {
   const entries = new Map<string, Uint8Array[]>();
   let total = 0;
+  const { Unzip, UnzipInflate } = fflate();
   const unzip = new Unzip((entry) => {
     if (!want(entry.name)) return;
     const chunks: Uint8Array[] = [];
