@@ -1,7 +1,7 @@
 import { writeSync } from "node:fs";
+import { lazy } from "../parse/lazy.js";
 import { errorRow, reportRow } from "./columns.js";
 import type { Outcome } from "./parse-file.js";
-import { lazy } from "../parse/lazy.js";
 
 const csv = lazy<typeof import("csv-stringify/sync")>("csv-stringify/sync");
 

@@ -1,8 +1,8 @@
-import { unzipSync } from "fflate";
 import { DomUtils, parseDocument } from "htmlparser2";
 import type { Element } from "domhandler";
 import type { Document } from "../document.js";
 import { InputError } from "../decode.js";
+import { fflate } from "./archive.js";
 import { apply, fixedPagesToDocument, mul, rulesOf, type FixedPage, type Item, type Matrix, type Polygon, type Rule } from "./layout.js";
 
 /**
@@ -80,7 +80,7 @@ class OfdPackage {
   constructor(bytes: Uint8Array, private readonly file: string) {
     try {
       // Only the XML parts: fonts, pictures and signatures are not needed to read the text.
-      this.parts = unzipSync(bytes, { filter: (f) => /\.xml$/i.test(f.name) });
+      this.parts = fflate().unzipSync(bytes, { filter: (f) => /\.xml$/i.test(f.name) });
     } catch (e) {
       throw damaged(this.file, `${e instanceof Error ? e.message : e}`);
     }
