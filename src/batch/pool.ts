@@ -71,13 +71,14 @@ const WORKER_URL = new URL(fromSource ? "./worker.ts" : "./worker.js", import.me
  * Every worker compiles the whole pipeline anew, and on two cores that compiling is taken from the
  * workers. Two flags halve it (BENCHMARKS.md, sessions 3 and 11):
  * - the inlining budget: V8's default (920 bytes of bytecode per optimised function) made TurboFan
- *   spend about 5 s of CPU per worker over 10,000 files; at 200 it halves and the parse speed is
- *   unchanged;
+ *   spend about 5 s of CPU per worker over 10,000 files; at 200 it halves;
  * - array builtins (map, filter, for-of …) called, not inlined: inlined, each is specialised to
  *   the kinds of arrays seen so far, and 80-odd deoptimisations follow as other kinds arrive
  *   (an empty array, an array a now-optimised function made), each recompiling a large function.
- *   Without inlining, compile CPU falls by another 40 % and a cold two-worker run by 8 %; the
- *   steady state is 2–3 % slower.
+ *   Without inlining, compile CPU falls by another 40 % and a cold two-worker run by 8 %.
+ * Both cost the compiled code speed: a warm one-worker pass ran 2–3 % slower in session 11's
+ * pairs and 10–12 % slower in session 12's. They stay because a one-shot run on two cores is
+ * 15 % slower without them (the two workers compile on cores that are both parsing).
  * V8 flags are per process, so these also apply to the calling thread; set once, before the first
  * worker starts (compilations then in flight keep the flags they began with).
  */
