@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { htmlToContent, isSpace, isTidy } from "../src/parse/html.js";
-import { fastTree } from "../src/parse/html-tree.js";
+import { Tokenizer } from "htmlparser2";
+import { fastTree, SkippingTokenizer } from "../src/parse/html-tree.js";
 import { parseReport } from "../src/parse/index.js";
 import { renderText } from "../src/render/index.js";
 import { collectInputs } from "../src/batch/walk.js";
@@ -188,4 +189,37 @@ test("a piece found tidy is what the tidying expressions would leave; isSpace is
     { numRuns: 20_000 },
   );
   assert.ok(isTidy("一、本年新收 12", true) && !isTidy("a  b", true) && !isTidy(" a", false) && isTidy("a\nb", false));
+});
+
+/** Every event a tokenizer emits, with its arguments, in order. */
+function events(T: typeof Tokenizer, html: string): unknown[][] {
+  const out: unknown[][] = [];
+  const names = [
+    "onattribdata", "onattribentity", "onattribend", "onattribname", "oncdata", "onclosetag", "oncomment", "ondeclaration", "onend",
+    "onopentagend", "onopentagname", "onprocessinginstruction", "onselfclosingtag", "ontext", "ontextentity",
+  ];
+  const cbs = Object.fromEntries(names.map((n) => [n, (...args: unknown[]) => out.push([n, ...args])]));
+  const t = new T({ decodeEntities: true }, cbs as unknown as ConstructorParameters<typeof Tokenizer>[1]);
+  t.write(html);
+  t.end();
+  return out;
+}
+
+test("the skipping tokenizer emits exactly the stock tokenizer's events, at the same positions", () => {
+  const piece = fc.constantFrom(
+    "<", ">", "\"", "'", "&", "&amp;", "&#20013;", "&#x4e2d;", "&nbsp", "&notit;", "&lt", "a", "中", "12", " ", "\n", "=", "/",
+    "<td", "<td class=\"", "<p style=\"font:12pt;", "\">", " colspan=\"2\"", "<a href='x&y'>", "<title>", "</title>", "<script>",
+    "</script>", "<!--", "-->", "<!DOCTYPE html>", "</p>", "<br/>",
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((a) => a.join("")), (html) => {
+      assert.deepEqual(events(SkippingTokenizer, html), events(Tokenizer, html), html);
+    }),
+    { numRuns: 3000 },
+  );
+  // Real pages, whole.
+  for (const f of filesUnder(FIXTURES, ".html")) {
+    const html = readFileSync(f, "utf8");
+    assert.deepEqual(events(SkippingTokenizer, html), events(Tokenizer, html), f);
+  }
 });
