@@ -19,8 +19,9 @@ function scanned(text: string, literals: string[]): string[] {
 }
 
 // A small alphabet of report characters, so literals and texts collide often (shared first and
-// second characters, overlapping and repeated literals, one-character literals).
-const CHAR = fc.constantFrom(..."申请政府信息公开件年本收1０ ,。\n");
+// second characters, overlapping and repeated literals, one-character literals), with the
+// characters a regular expression reads as syntax and one outside the BMP.
+const CHAR = fc.constantFrom(..."申请政府信息公开件年本收1０ ,。\n().|*?[]\\/$^{}+𠀀");
 const word = (min: number, max: number) => fc.array(CHAR, { minLength: min, maxLength: max }).map((cs) => cs.join(""));
 
 test("LiteralSet.scan reports exactly the occurrences a brute-force search finds, in text order", () => {
