@@ -59,8 +59,16 @@ function plausible(y: number): boolean {
   return y >= 2007 && y <= 2100;
 }
 
-/** Title lines: an explicit 标题 line, else the first lines that name a report. */
+let titlesOf: { text: string; lines: string[] } | undefined;
+
+/** Title lines of a document: the year and the agency are both read from them. */
 function titleLines(text: string): string[] {
+  if (titlesOf?.text !== text) titlesOf = { text, lines: titleLinesIn(text) };
+  return titlesOf.lines;
+}
+
+/** Title lines: an explicit 标题 line, else the first lines that name a report. */
+function titleLinesIn(text: string): string[] {
   const lines = text.slice(0, 20000).split("\n").map((l) => l.trim()).filter(Boolean);
   const out: string[] = [];
   for (const l of lines) {
@@ -86,8 +94,10 @@ export function detectYear(text: string): number | null {
 
 function yearIn(text: string): number | null {
   const t = arabicYears(text);
-  for (const l of titleLines(t)) {
-    const m = TITLE_YEAR.exec(l.replace(/\s+/g, ""));
+  // Chinese-numeral years are rewritten within a line, so the title lines of the rewritten text
+  // are those of the text, rewritten.
+  for (const l of titleLines(text)) {
+    const m = TITLE_YEAR.exec(arabicYears(l).replace(/\s+/g, ""));
     if (m) {
       const y = Number(m[1] ?? m[2]);
       if (plausible(y)) return y;
@@ -185,7 +195,7 @@ function detectAgencyHead(text: string): string | null {
   const head = text.slice(0, 20000);
   const pub = cleanAgency(/(?:^|\n)\s*(?:发布机构|发布单位|-\s*发布单位|发文机关|来源)[::]\s*([^\n]*)/.exec(head)?.[1]?.split(/\s{2,}|时间[::]/)[0]);
   let title: string | null = null;
-  for (const l of titleLines(head)) {
+  for (const l of titleLines(text)) {
     title = agencyFromTitle(l);
     if (title) break;
   }
