@@ -1,12 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import { InputError, MAX_DOCUMENT_BYTES } from "../parse/decode.js";
+import { iconv, InputError, MAX_DOCUMENT_BYTES } from "../parse/decode.js";
 import { INPUT_EXTENSIONS } from "../parse/formats/index.js";
 import { fflate, inflateUpTo } from "../parse/formats/archive.js";
-import { lazy } from "../parse/lazy.js";
 import { companionOf, pageStem } from "./saved-page.js";
-
-const iconv = lazy<typeof import("iconv-lite")>("iconv-lite");
 
 /**
  * Reports handed over as a .zip bundle (an evaluator's download, an office's 附件.zip). Each

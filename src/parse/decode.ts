@@ -1,7 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { lazy } from "./lazy.js";
 
-const iconv = lazy<typeof import("iconv-lite")>("iconv-lite");
+/** The GBK/Big5/UTF-16 decoder, for files that are not UTF-8 (and zip member names in GBK). */
+export const iconv = lazy<typeof import("iconv-lite")>("iconv-lite");
 const jschardet = lazy<typeof import("jschardet")>("jschardet");
 
 /** A decoding failure, as a value: the CLI turns it into a one-line message and exit code 2. */
